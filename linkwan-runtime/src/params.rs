@@ -1,0 +1,331 @@
+//! How request values write themselves as RPC params.
+//!
+//! Every value implements [`RpcParam`]: it is given its wire name and writes zero or more
+//! `(key, value)` pairs into [`Params`]:
+//!
+//! | Rust type | on the wire |
+//! |---|---|
+//! | `String`, `&str`, `Cow<str>` | the string as is |
+//! | `bool` | `true` / `false` |
+//! | every integer type, `f32`, `f64` | decimal (`Display`) |
+//! | `Option<T>` | nothing when `None` |
+//! | `Vec<T>`, `[T]`, `[T; N]` | `Name.1`, `Name.2`, … (1-based) |
+//! | a struct deriving [`RpcParam`](crate::RpcParam) | `Name.Key` for each field, so a list of them is `Name.1.Key` |
+//! | [`Json<T>`] | the value serialized as a JSON string |
+//!
+//! ```
+//! use linkwan_runtime::{Params, RpcParam};
+//!
+//! let mut params = Params::new();
+//! params.insert("OrderId", "123");
+//! params.insert("DevEui", &Some("0011"));
+//! params.insert("Missing", &None::<u32>);
+//! params.insert("NodeId", &vec![7u64, 8]);
+//! assert_eq!(
+//!     params.iter().collect::<Vec<_>>(),
+//!     [("OrderId", "123"), ("DevEui", "0011"), ("NodeId.1", "7"), ("NodeId.2", "8")]
+//! );
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// An ordered list of `(key, value)` RPC params, as written by a request.
+///
+/// Order is the order of writing; the signer sorts. A value that cannot be written (a
+/// [`Json`] value that fails to serialize) records an error instead, and the client
+/// refuses to send the request ([`Error::InvalidRequest`](crate::Error::InvalidRequest)).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+impl Params {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An empty list with room for `capacity` pairs.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Params {
+            pairs: Vec::with_capacity(capacity),
+            error: None,
+        }
+    }
+
+    /// Appends one raw `(key, value)` pair.
+    pub fn push(&mut self, key: impl Into<String>, value: impl Into<String>) {
+        self.pairs.push((key.into(), value.into()));
+    }
+
+    /// Writes `value` under the wire name `name` (see [`RpcParam`]).
+    pub fn insert<P: RpcParam + ?Sized>(&mut self, name: &str, value: &P) {
+        value.write_param(name, self);
+    }
+
+    /// Records that the param `name` could not be written; the first error is kept.
+    pub fn record_error(&mut self, name: &str, error: impl fmt::Display) {
+        if self.error.is_none() {
+            self.error = Some(format!("param `{name}`: {error}"));
+        }
+    }
+
+    /// The first error recorded while writing, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// The pairs in writing order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The value of the first pair with key `key`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// How many pairs there are.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// The pairs, by value.
+    pub fn into_vec(self) -> Vec<(String, String)> {
+        self.pairs
+    }
+}
+
+impl fmt::Debug for Params {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Params {
+    type Item = (&'a str, &'a str);
+    type IntoIter = Box<dyn ExactSizeIterator<Item = (&'a str, &'a str)> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// A value that writes itself as one or more RPC params under a wire name.
+///
+/// Implemented for strings, `bool`, every integer type, floats, `Option<T>`, lists, and
+/// (by `#[derive(RpcParam)]`) nested structs. Implement it for your own types to send them
+/// as params:
+///
+/// ```
+/// use linkwan_runtime::{Params, RpcParam};
+///
+/// enum Band { Cn470, Eu868 }
+///
+/// impl RpcParam for Band {
+///     fn write_param(&self, name: &str, out: &mut Params) {
+///         out.push(name, match self { Band::Cn470 => "CN470", Band::Eu868 => "EU868" });
+///     }
+/// }
+///
+/// let mut params = Params::new();
+/// params.insert("FreqBand", &Band::Cn470);
+/// assert_eq!(params.get("FreqBand"), Some("CN470"));
+/// # let _ = Band::Eu868;
+/// ```
+pub trait RpcParam {
+    /// Writes `self` under the wire name `name` (`OrderId`, `Tag.1`, …) into `out`.
+    fn write_param(&self, name: &str, out: &mut Params);
+}
+
+impl RpcParam for str {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        out.push(name, self);
+    }
+}
+
+impl RpcParam for String {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        out.push(name, self.as_str());
+    }
+}
+
+impl RpcParam for Cow<'_, str> {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        out.push(name, self.as_ref());
+    }
+}
+
+impl RpcParam for bool {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        out.push(name, if *self { "true" } else { "false" });
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty)*) => {$(
+        impl RpcParam for $t {
+            fn write_param(&self, name: &str, out: &mut Params) {
+                out.push(name, self.to_string());
+            }
+        }
+    )*};
+}
+display_param!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 char);
+
+impl<T: RpcParam + ?Sized> RpcParam for &T {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        (**self).write_param(name, out)
+    }
+}
+
+impl<T: RpcParam + ?Sized> RpcParam for &mut T {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        (**self).write_param(name, out)
+    }
+}
+
+impl<T: RpcParam + ?Sized> RpcParam for Box<T> {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        (**self).write_param(name, out)
+    }
+}
+
+impl<T: RpcParam + ?Sized> RpcParam for std::sync::Arc<T> {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        (**self).write_param(name, out)
+    }
+}
+
+impl<T: RpcParam + ?Sized> RpcParam for std::rc::Rc<T> {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        (**self).write_param(name, out)
+    }
+}
+
+impl<T: RpcParam> RpcParam for Option<T> {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        if let Some(value) = self {
+            value.write_param(name, out);
+        }
+    }
+}
+
+impl<T: RpcParam> RpcParam for [T] {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        let mut key = String::with_capacity(name.len() + 4);
+        for (i, item) in self.iter().enumerate() {
+            key.clear();
+            key.push_str(name);
+            key.push('.');
+            key.push_str(itoa_usize(i + 1, &mut [0u8; 20]));
+            item.write_param(&key, out);
+        }
+    }
+}
+
+impl<T: RpcParam> RpcParam for Vec<T> {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        self.as_slice().write_param(name, out)
+    }
+}
+
+impl<T: RpcParam, const N: usize> RpcParam for [T; N] {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        self.as_slice().write_param(name, out)
+    }
+}
+
+fn itoa_usize(mut n: usize, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
+
+/// Sends the wrapped value as a JSON string (for params the API takes as JSON).
+///
+/// `#[rpc(json)]` on a field wraps it in this. A value that fails to serialize records
+/// an error in [`Params`] and the request is not sent.
+///
+/// ```
+/// use linkwan_runtime::{params::Json, Params};
+///
+/// let mut params = Params::new();
+/// params.insert("Config", &Json(&vec![1, 2]));
+/// assert_eq!(params.get("Config"), Some("[1,2]"));
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> RpcParam for Json<T> {
+    fn write_param(&self, name: &str, out: &mut Params) {
+        match serde_json::to_string(&self.0) {
+            Ok(json) => out.push(name, json),
+            Err(e) => out.record_error(name, format_args!("cannot serialize as JSON: {e}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_one_based_and_nest() {
+        let mut p = Params::new();
+        p.insert("Tag", &vec![vec!["a", "b"], vec![]]);
+        p.insert("N", &[10u8; 11]);
+        assert_eq!(p.get("Tag.1.1"), Some("a"));
+        assert_eq!(p.get("Tag.1.2"), Some("b"));
+        assert_eq!(p.get("N.11"), Some("10"));
+        assert_eq!(p.len(), 13);
+    }
+
+    #[test]
+    fn scalars() {
+        let mut p = Params::new();
+        p.insert("T", &true);
+        p.insert("F", &false);
+        p.insert("I", &-42i64);
+        p.insert("U", &u128::MAX);
+        p.insert("X", &1.5f64);
+        p.insert("E", "");
+        assert_eq!(
+            p.iter().collect::<Vec<_>>(),
+            [
+                ("T", "true"),
+                ("F", "false"),
+                ("I", "-42"),
+                ("U", "340282366920938463463374607431768211455"),
+                ("X", "1.5"),
+                ("E", ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_error_is_recorded_not_panicked() {
+        use std::collections::HashMap;
+        let mut bad = HashMap::new();
+        bad.insert(vec![1u8], 1);
+        let mut p = Params::new();
+        p.insert("Bad", &Json(&bad));
+        assert!(p.is_empty());
+        assert!(p.error().unwrap().contains("Bad"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Request signing. One module per signature version; V1 (HMAC-SHA1) is the RPC one.
+//!
+//! The functions are pure: timestamp and nonce are inputs, so every step can be printed
+//! and tested.
+
+pub mod v1;
+
+pub use v1::{canonical_query_v1, percent_encode, signature_v1, string_to_sign_v1};

@@ -1,0 +1,1 @@
+//! A signature-verifying loopback mock server for tests.
