@@ -89,3 +89,35 @@ pub fn sign_string_v1(string_to_sign: &str, access_key_secret: &str) -> String {
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
+
+/// A request's canonical query and its signature, from [`sign_v1`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// The sorted, percent-encoded `k=v&k=v` query, without `Signature`. It is also a
+    /// valid `application/x-www-form-urlencoded` body and URL query string.
+    pub canonical_query: String,
+    /// The base64 signature.
+    pub signature: String,
+}
+
+impl Signed {
+    /// The full query (or form body): the canonical query plus `&Signature=…`.
+    pub fn into_query(self) -> String {
+        let mut q = self.canonical_query;
+        q.push_str("&Signature=");
+        q.push_str(&percent_encode(&self.signature));
+        q
+    }
+}
+
+/// Canonicalizes and signs in one go: sorts `params` in place (by key, byte order) and
+/// returns the canonical query (reusable as the body or query string) and the signature.
+pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &str) -> Signed {
+    params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let canonical_query = canonical_query_v1(params.iter().copied());
+    let sts = format!("{}&%2F&{}", method, percent_encode(&canonical_query));
+    Signed {
+        signature: sign_string_v1(&sts, access_key_secret),
+        canonical_query,
+    }
+}
