@@ -4,10 +4,15 @@
 //! * [`Params`] and [`RpcParam`]: how request values write themselves as RPC params.
 //! * [`RpcRequest`]: the trait the [`aliyun_rpc`] macro implements.
 //! * [`Credentials`], [`Client`]: a pooled hyper 1.x client over rustls.
-//! * [`Error`], [`ServiceError`], [`ErrorCode`]: typed errors.
+//! * [`Error`], [`ServiceError`], [`ErrorCode`]: typed errors; [`response`]: decoding and
+//!   [`response::lenient`] serde helpers.
+//! * [`RetryPolicy`] and [`retry`]: what is retried, and when.
 //! * `test_util` (feature `test-util`): a signature-verifying loopback mock server.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
+// `Error::Service` holds a `ServiceError` by value, with its public fields (a contract):
+// ~230 bytes, moved only on failure, against ~10 µs per call.
+#![allow(clippy::result_large_err)]
 
 pub mod client;
 mod credentials;
@@ -15,9 +20,11 @@ pub mod error;
 pub mod params;
 mod request;
 pub mod response;
+pub mod retry;
 pub mod sign;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod time;
 
 #[doc(hidden)]
 #[path = "__private.rs"]
@@ -25,9 +32,10 @@ pub mod __private;
 
 pub use client::{Client, ClientBuilder};
 pub use credentials::Credentials;
-pub use error::{Error, ErrorCode, ServiceError};
+pub use error::{Error, ErrorCode, ServiceError, SignatureMismatch, TimeoutKind, TransportError};
 pub use params::{Params, RpcParam};
 pub use request::{Method, RpcRequest};
+pub use retry::RetryPolicy;
 
 /// Implements [`RpcRequest`] for a plain struct; see the crate docs of `linkwan-macros`.
 pub use linkwan_macros::aliyun_rpc;

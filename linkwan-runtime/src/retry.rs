@@ -1,0 +1,436 @@
+//! When a failed call is tried again, and after how long.
+//!
+//! Retries are **on by default** ([`RetryPolicy::default`]: 3 attempts, exponential
+//! back-off from 100 ms, capped at 5 s, with equal jitter). Every attempt is signed afresh
+//! (new `SignatureNonce`, new `Timestamp`), and the client's whole-call deadline caps the
+//! total: the client never sleeps past it.
+//!
+//! What is retried ([`classify`], a pure function):
+//!
+//! | failure | retried |
+//! |---|---|
+//! | `Throttling`, `Throttling.User`, `Throttling.Api`, any `Throttling.*`, `ServiceUnavailable` | yes |
+//! | a response with `x-acs-retry-after: <ms>` (not a permanent code) | yes, after that delay (clamped to `max_backoff`) |
+//! | HTTP 429, 500, 502, 503, 504 without a permanent code | yes |
+//! | connection failures (refused, reset or timed out while connecting: nothing was sent) | yes |
+//! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
+//! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions |
+//! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized bodies | never |
+//!
+//! Separately, an `InvalidTimeStamp.Expired` answered with a `Date` header makes the
+//! client record the clock offset and try once more with a corrected `Timestamp`, even
+//! with retries disabled: the request was refused before it was processed.
+//!
+//! # Against the official SDKs
+//!
+//! The classic Python SDK (`aliyun-python-sdk-core`) retries only actions on an
+//! allow-list that holds ECS alone, so it never retries LinkWAN; the new SDKs (Tea/Darabonba)
+//! and the Go SDK retry nothing unless asked, and Go retries with no delay at all. We
+//! retry by default because throttling and gateway errors are routine for a fleet
+//! manager's batch jobs, but only what is safe: a non-idempotent action such as
+//! `RejectJoinPermissionAuthOrder` is repeated only when the service certainly did not
+//! process it (throttled, unavailable, never sent), so a retry can never turn a success
+//! into `IllegalOrderStateTransition`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use linkwan_runtime::retry::RetryPolicy;
+//!
+//! let policy = RetryPolicy::default()
+//!     .with_max_attempts(5)
+//!     .with_base_backoff(Duration::from_millis(50))
+//!     .with_max_backoff(Duration::from_secs(2));
+//! assert_eq!(policy.max_attempts(), 5);
+//! assert!(policy.backoff(10) <= Duration::from_secs(2));
+//! assert_eq!(RetryPolicy::disabled().max_attempts(), 1);
+//! ```
+
+use std::time::Duration;
+
+use crate::error::{Error, ErrorCode, TimeoutKind};
+
+/// How many attempts a call gets and how long to wait between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    base_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 3 attempts, back-off from 100 ms doubling up to 5 s, equal jitter.
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The default policy (see [`Default`]).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// No retries: one attempt per call.
+    pub fn disabled() -> Self {
+        Self::default().with_max_attempts(1)
+    }
+
+    /// Same as [`disabled`](Self::disabled).
+    pub fn none() -> Self {
+        Self::disabled()
+    }
+
+    /// Sets the number of attempts, the first included (at least 1).
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    /// Sets the back-off before the first retry; it doubles for each further one.
+    pub fn with_base_backoff(mut self, base_backoff: Duration) -> Self {
+        self.base_backoff = base_backoff;
+        self
+    }
+
+    /// Sets the longest back-off (also the cap on `x-acs-retry-after`).
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// The number of attempts, the first included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The back-off before the first retry.
+    pub fn base_backoff(&self) -> Duration {
+        self.base_backoff
+    }
+
+    /// The longest back-off.
+    pub fn max_backoff(&self) -> Duration {
+        self.max_backoff
+    }
+
+    /// The back-off before retry number `retry` (1 for the first retry): equal jitter
+    /// over `min(max_backoff, base_backoff · 2^(retry-1))`, i.e. between half of it and
+    /// all of it.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let shift = retry.saturating_sub(1).min(31);
+        let cap = self
+            .base_backoff
+            .saturating_mul(1u32 << shift)
+            .min(self.max_backoff);
+        let half = cap / 2;
+        let spread = u64::try_from((cap - half).as_nanos()).unwrap_or(u64::MAX);
+        half + Duration::from_nanos(fastrand::u64(0..=spread))
+    }
+
+    /// The delay before retry number `retry` for `decision`, or `None` to stop.
+    pub fn delay(&self, decision: RetryDecision, retry: u32) -> Option<Duration> {
+        match decision {
+            RetryDecision::Stop => None,
+            RetryDecision::Retry => Some(self.backoff(retry)),
+            RetryDecision::RetryAfter(d) => Some(d.min(self.max_backoff)),
+        }
+    }
+}
+
+/// What [`classify`] says about a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RetryDecision {
+    /// Do not retry.
+    Stop,
+    /// Retry after the policy's back-off.
+    Retry,
+    /// Retry after the delay the server asked for (`x-acs-retry-after`).
+    RetryAfter(Duration),
+}
+
+/// Whether a failed attempt may be retried: `error` is what the attempt failed with,
+/// `retry_after` the response's `x-acs-retry-after`, `idempotent` the action's
+/// [`RpcRequest::IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT). See the module docs for
+/// the table.
+///
+/// ```
+/// use linkwan_runtime::retry::{classify, RetryDecision};
+/// use linkwan_runtime::{Error, ServiceError};
+///
+/// let throttled = Error::Service(ServiceError::new(400, "Throttling.User", "Request was denied due to user flow control."));
+/// assert_eq!(classify(&throttled, None, false), RetryDecision::Retry);
+/// let internal = Error::Service(ServiceError::new(400, "InternalError", "…"));
+/// assert_eq!(classify(&internal, None, false), RetryDecision::Stop);
+/// assert_eq!(classify(&internal, None, true), RetryDecision::Retry);
+/// ```
+pub fn classify(error: &Error, retry_after: Option<Duration>, idempotent: bool) -> RetryDecision {
+    let retry_if = |yes: bool| {
+        if yes {
+            RetryDecision::Retry
+        } else {
+            RetryDecision::Stop
+        }
+    };
+    let by_status = |status: u16| matches!(status, 429 | 500 | 502 | 503 | 504);
+    match error {
+        Error::Service(e) => {
+            if e.code.is_permanent() {
+                RetryDecision::Stop
+            } else if matches!(e.code, ErrorCode::InternalError | ErrorCode::UnknownError) {
+                // Maybe processed: repeat only what is safe to repeat.
+                match retry_after {
+                    Some(d) if idempotent => RetryDecision::RetryAfter(d),
+                    _ => retry_if(idempotent),
+                }
+            } else if let Some(d) = retry_after {
+                RetryDecision::RetryAfter(d)
+            } else {
+                retry_if(e.code.is_retryable() || by_status(e.status))
+            }
+        }
+        Error::UnexpectedResponse { status, .. } => match retry_after {
+            Some(d) => RetryDecision::RetryAfter(d),
+            None => retry_if(by_status(*status)),
+        },
+        Error::Transport(t) => retry_if(t.is_connect() || idempotent),
+        Error::Timeout { kind, .. } => match kind {
+            TimeoutKind::Connect => RetryDecision::Retry,
+            TimeoutKind::Attempt => retry_if(idempotent),
+            _ => RetryDecision::Stop,
+        },
+        _ => RetryDecision::Stop,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ServiceError, TransportError};
+
+    fn service(status: u16, code: &str) -> Error {
+        Error::Service(ServiceError::new(status, code, "m"))
+    }
+
+    #[test]
+    fn always_retried_codes() {
+        for code in [
+            "Throttling",
+            "Throttling.User",
+            "Throttling.Api",
+            "Throttling.Tenant",
+            "ServiceUnavailable",
+        ] {
+            for idempotent in [false, true] {
+                assert_eq!(
+                    classify(&service(400, code), None, idempotent),
+                    RetryDecision::Retry,
+                    "{code}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn never_retried_codes() {
+        for code in [
+            "IllegalOrderStateTransition",
+            "SignatureDoesNotMatch",
+            "Forbidden.RAM",
+            "Forbidden.AccessKeyDisabled",
+            "Forbidden.Anything",
+            "ForbiddenByRam",
+            "ForbiddenByRiskControl",
+            "NonExistent",
+            "InvalidAccessKeyId.NotFound",
+            "InvalidAccessKeyId.Inactive",
+            "InvalidParameter",
+            "MissingOrderId",
+            "SignatureNonceUsed",
+            "InvalidTimeStamp.Expired",
+            "CloudProductNotActivated",
+        ] {
+            for idempotent in [false, true] {
+                assert_eq!(
+                    classify(&service(400, code), None, idempotent),
+                    RetryDecision::Stop,
+                    "{code}"
+                );
+            }
+        }
+        // Even with a retry-after header or a 5xx status, permanent codes stop.
+        let ms = Duration::from_millis(10);
+        assert_eq!(
+            classify(&service(503, "NonExistent"), Some(ms), true),
+            RetryDecision::Stop
+        );
+        assert_eq!(
+            classify(&service(400, "SignatureDoesNotMatch"), Some(ms), true),
+            RetryDecision::Stop
+        );
+    }
+
+    #[test]
+    fn maybe_processed_codes_need_idempotence() {
+        for code in ["InternalError", "UnknownError"] {
+            for status in [400, 500, 503] {
+                assert_eq!(
+                    classify(&service(status, code), None, false),
+                    RetryDecision::Stop
+                );
+                assert_eq!(
+                    classify(&service(status, code), None, true),
+                    RetryDecision::Retry
+                );
+            }
+        }
+        let ms = Duration::from_millis(7);
+        assert_eq!(
+            classify(&service(500, "InternalError"), Some(ms), false),
+            RetryDecision::Stop
+        );
+        assert_eq!(
+            classify(&service(500, "InternalError"), Some(ms), true),
+            RetryDecision::RetryAfter(ms)
+        );
+    }
+
+    #[test]
+    fn retry_after_and_statuses() {
+        let ms = Duration::from_millis(250);
+        assert_eq!(
+            classify(&service(400, "Throttling"), Some(ms), false),
+            RetryDecision::RetryAfter(ms)
+        );
+        assert_eq!(
+            classify(&service(400, "SomethingNew"), Some(ms), false),
+            RetryDecision::RetryAfter(ms)
+        );
+        assert_eq!(
+            classify(&service(400, "SomethingNew"), None, true),
+            RetryDecision::Stop
+        );
+        assert_eq!(
+            classify(&service(502, "SomethingNew"), None, false),
+            RetryDecision::Retry
+        );
+        for (status, expect) in [
+            (500, RetryDecision::Retry),
+            (502, RetryDecision::Retry),
+            (503, RetryDecision::Retry),
+            (504, RetryDecision::Retry),
+            (429, RetryDecision::Retry),
+            (501, RetryDecision::Stop),
+            (404, RetryDecision::Stop),
+            (400, RetryDecision::Stop),
+        ] {
+            let e = Error::UnexpectedResponse {
+                status,
+                snippet: String::new(),
+                request_id: None,
+            };
+            assert_eq!(classify(&e, None, false), expect, "{status}");
+        }
+        let e = Error::UnexpectedResponse {
+            status: 400,
+            snippet: String::new(),
+            request_id: None,
+        };
+        assert_eq!(classify(&e, Some(ms), false), RetryDecision::RetryAfter(ms));
+    }
+
+    #[test]
+    fn transport_and_timeouts() {
+        let io = || std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let connect = Error::Transport(TransportError::new(true, io()));
+        let sent = Error::Transport(TransportError::new(false, io()));
+        assert_eq!(classify(&connect, None, false), RetryDecision::Retry);
+        assert_eq!(classify(&sent, None, false), RetryDecision::Stop);
+        assert_eq!(classify(&sent, None, true), RetryDecision::Retry);
+        let t = |kind| Error::Timeout {
+            kind,
+            after: Duration::from_secs(1),
+        };
+        assert_eq!(
+            classify(&t(TimeoutKind::Connect), None, false),
+            RetryDecision::Retry
+        );
+        assert_eq!(
+            classify(&t(TimeoutKind::Attempt), None, false),
+            RetryDecision::Stop
+        );
+        assert_eq!(
+            classify(&t(TimeoutKind::Attempt), None, true),
+            RetryDecision::Retry
+        );
+        assert_eq!(
+            classify(&t(TimeoutKind::Deadline), None, true),
+            RetryDecision::Stop
+        );
+    }
+
+    #[test]
+    fn others_stop() {
+        for e in [
+            Error::Decode {
+                status: 200,
+                message: String::new(),
+                snippet: String::new(),
+                request_id: None,
+            },
+            Error::BodyTooLarge {
+                limit: 1,
+                content_length: None,
+            },
+            Error::Config(String::new()),
+            Error::InvalidRequest(String::new()),
+        ] {
+            assert_eq!(
+                classify(&e, Some(Duration::from_millis(1)), true),
+                RetryDecision::Stop,
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        let p = RetryPolicy::default()
+            .with_base_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_secs(1));
+        for _ in 0..200 {
+            let b1 = p.backoff(1);
+            assert!(
+                b1 >= Duration::from_millis(50) && b1 <= Duration::from_millis(100),
+                "{b1:?}"
+            );
+            let b3 = p.backoff(3);
+            assert!(
+                b3 >= Duration::from_millis(200) && b3 <= Duration::from_millis(400),
+                "{b3:?}"
+            );
+            let b99 = p.backoff(99);
+            assert!(
+                b99 >= Duration::from_millis(500) && b99 <= Duration::from_secs(1),
+                "{b99:?}"
+            );
+        }
+        // Jitter: not every draw is the same.
+        let draws: std::collections::HashSet<_> = (0..50).map(|_| p.backoff(2)).collect();
+        assert!(draws.len() > 1);
+        assert_eq!(
+            p.delay(RetryDecision::RetryAfter(Duration::from_secs(60)), 1),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(p.delay(RetryDecision::Stop, 1), None);
+        assert_eq!(RetryPolicy::none(), RetryPolicy::disabled());
+        assert_eq!(
+            RetryPolicy::default().with_max_attempts(0).max_attempts(),
+            1
+        );
+    }
+}
