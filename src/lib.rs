@@ -1,1 +1,4 @@
-//! The Alibaba Cloud LinkWAN client (placeholder).
+//! The Alibaba Cloud LinkWAN client (work in progress).
+
+#[cfg(feature = "emulator")]
+pub mod emulator;

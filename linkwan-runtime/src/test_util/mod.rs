@@ -1,1 +1,52 @@
-//! A signature-verifying loopback mock server for tests.
+//! A signature-verifying loopback mock server for tests (feature `test-util`).
+//!
+//! [`MockServer`] listens on `127.0.0.1`, checks every request the way the platform
+//! does (the V1 signature, the AccessKey, a replayed `SignatureNonce`, a stale
+//! `Timestamp`, the STS token) and answers each action from a handler the test registers.
+//! Use it in your own tests:
+//!
+//! ```
+//! use linkwan_runtime::test_util::{MockResponse, MockServer};
+//! use linkwan_runtime::Credentials;
+//! use serde_json::json;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! let server = MockServer::builder()
+//!     .credentials(Credentials::new("test-id", "test-secret"))
+//!     .handler("RejectJoinPermissionAuthOrder", |req| match req.param("OrderId") {
+//!         Some("123") => MockResponse::ok(json!({ "Success": true })),
+//!         _ => MockResponse::error(400, "NonExistent", "The specified resource does not exist."),
+//!     })
+//!     .start()
+//!     .await?;
+//! assert!(server.endpoint().starts_with("http://127.0.0.1:"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! What the server checks, in the platform's order, and what it answers:
+//!
+//! | check | code | status |
+//! |---|---|---|
+//! | a common param missing (`AccessKeyId`, `Signature`, `SignatureNonce`, `Timestamp`, …) | `Missing{Name}` | 400 |
+//! | `SignatureMethod` is not `HMAC-SHA1` or `SignatureVersion` not `1.0` | `IncompleteSignature` | 400 |
+//! | `Timestamp` not `YYYY-MM-DDTHH:MM:SSZ` | `InvalidTimeStamp.Format` | 400 |
+//! | `Timestamp` off by more than 15 minutes (see [`MockServerBuilder::max_clock_skew`]) | `InvalidTimeStamp.Expired` | 400 |
+//! | unknown `AccessKeyId` | `InvalidAccessKeyId.NotFound` | 404 |
+//! | STS token missing or wrong for a key registered with one | `InvalidSecurityToken.MismatchWithAccessKey` | 400 |
+//! | the signature differs | `SignatureDoesNotMatch`, message ending `server string to sign is:…` | 400 |
+//! | the nonce was seen before | `SignatureNonceUsed` | 400 |
+//! | no handler for `Action` | `InvalidAction.NotFound` | 404 |
+//!
+//! Without `Format=JSON` the server answers XML, as the platform does. Every response
+//! carries `x-acs-request-id` and a `Date` header (shifted by
+//! [`MockServerBuilder::clock_offset`] to simulate a skewed server clock).
+
+mod clock;
+mod response;
+mod server;
+mod verify;
+
+pub use response::MockResponse;
+pub use server::{MockRequest, MockServer, MockServerBuilder, RecordedRequest};

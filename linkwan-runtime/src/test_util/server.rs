@@ -1,0 +1,475 @@
+//! The loopback server: accept loop, request decoding, dispatch.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response};
+use http_body_util::{BodyExt as _, Limited};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use super::clock;
+use super::response::{self, FillerBody, Kind, MockBody, MockResponse, StalledBody};
+use super::verify::Verifier;
+use crate::Credentials;
+
+/// The largest request body the server reads.
+const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+type Handler = Arc<dyn Fn(&MockRequest) -> MockResponse + Send + Sync>;
+
+/// A verified request, as a handler sees it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MockRequest {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// Every param, decoded, query and form body merged (including the common ones and
+    /// `Signature`).
+    pub params: BTreeMap<String, String>,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// The AccessKeyId the request was signed with.
+    pub access_key_id: String,
+}
+
+impl MockRequest {
+    /// One param's decoded value.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+
+    /// The `Action` param.
+    pub fn action(&self) -> &str {
+        self.param("Action").unwrap_or_default()
+    }
+
+    /// The `Version` param.
+    pub fn version(&self) -> &str {
+        self.param("Version").unwrap_or_default()
+    }
+
+    /// The `SignatureNonce` param.
+    pub fn nonce(&self) -> &str {
+        self.param("SignatureNonce").unwrap_or_default()
+    }
+}
+
+/// A request the server received, whether or not it passed the checks.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RecordedRequest {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// Every param, decoded, including `Signature`.
+    pub params: BTreeMap<String, String>,
+    /// The request headers.
+    pub headers: HeaderMap,
+    /// `Ok` when the signature checks passed, else the error code answered.
+    pub verified: Result<(), String>,
+}
+
+impl RecordedRequest {
+    /// One param's decoded value.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+}
+
+struct State {
+    verifier: Verifier,
+    verify_signatures: bool,
+    handlers: HashMap<String, Handler>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    record: bool,
+    connections: AtomicUsize,
+    request_count: AtomicUsize,
+}
+
+/// Configures and starts a [`MockServer`].
+#[must_use]
+pub struct MockServerBuilder {
+    keys: Vec<Credentials>,
+    handlers: HashMap<String, Handler>,
+    max_skew: Duration,
+    clock_offset_secs: i64,
+    verify_signatures: bool,
+    record: bool,
+}
+
+impl fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServerBuilder")
+            .field("keys", &self.keys)
+            .field("actions", &self.handlers.keys().collect::<Vec<_>>())
+            .field("max_skew", &self.max_skew)
+            .field("clock_offset_secs", &self.clock_offset_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServerBuilder {
+    /// Accepts requests signed with these credentials (call again for more keys). A key
+    /// registered with an STS token requires that token as `SecurityToken`.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.keys.push(credentials);
+        self
+    }
+
+    /// Answers `action` with `handler` (called for requests that passed the checks).
+    pub fn handler(
+        mut self,
+        action: impl Into<String>,
+        handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.handlers.insert(action.into(), Arc::new(handler));
+        self
+    }
+
+    /// How far a request's `Timestamp` may be from the server's clock (default 15 min).
+    pub fn max_clock_skew(mut self, skew: Duration) -> Self {
+        self.max_skew = skew;
+        self
+    }
+
+    /// Shifts the server's clock by `secs` (negative: behind), to simulate clock skew.
+    pub fn clock_offset(mut self, secs: i64) -> Self {
+        self.clock_offset_secs = secs;
+        self
+    }
+
+    /// Turns the signature checks off (every request goes to its handler). On by default.
+    pub fn verify_signatures(mut self, verify: bool) -> Self {
+        self.verify_signatures = verify;
+        self
+    }
+
+    /// Whether to keep every request for [`MockServer::requests`] (default true; turn
+    /// off for long load runs).
+    pub fn record_requests(mut self, record: bool) -> Self {
+        self.record = record;
+        self
+    }
+
+    /// Binds `127.0.0.1` on a free port and serves on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockServer> {
+        self.start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Binds `addr` and serves on the current Tokio runtime.
+    pub async fn start_on(self, addr: SocketAddr) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            verifier: Verifier {
+                keys: self
+                    .keys
+                    .into_iter()
+                    .map(|c| (c.access_key_id().to_owned(), c))
+                    .collect(),
+                max_skew_secs: self.max_skew.as_secs() as i64,
+                clock_offset_secs: self.clock_offset_secs,
+                nonces: Mutex::new(HashSet::new()),
+            },
+            verify_signatures: self.verify_signatures,
+            handlers: self.handlers,
+            requests: Mutex::new(Vec::new()),
+            record: self.record,
+            connections: AtomicUsize::new(0),
+            request_count: AtomicUsize::new(0),
+        });
+        let (shutdown, rx) = watch::channel(false);
+        tokio::spawn(accept_loop(listener, state.clone(), rx));
+        Ok(MockServer {
+            addr,
+            state,
+            shutdown,
+        })
+    }
+}
+
+/// A signature-verifying loopback server; stops when dropped.
+///
+/// See the [module docs](super) for what it checks.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// A builder with no keys and no handlers, verifying signatures, 15 min of allowed
+    /// clock skew.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            keys: Vec::new(),
+            handlers: HashMap::new(),
+            max_skew: Duration::from_secs(15 * 60),
+            clock_offset_secs: 0,
+            verify_signatures: true,
+            record: true,
+        }
+    }
+
+    /// The endpoint to give a client: `http://127.0.0.1:PORT`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state.requests).clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        lock(&self.state.requests).clear();
+    }
+
+    /// How many requests were received (also when not recording).
+    pub fn request_count(&self) -> usize {
+        self.state.request_count.load(Ordering::Relaxed)
+    }
+
+    /// How many TCP connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.state.connections.load(Ordering::Relaxed)
+    }
+
+    /// Stops accepting and closes every open connection.
+    pub fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    state: Arc<State>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let stream = tokio::select! {
+            _ = shutdown.changed() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        state.connections.fetch_add(1, Ordering::Relaxed);
+        let state = state.clone();
+        let mut shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let state = state.clone();
+                async move { handle(&state, req).await }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = conn => {}
+                _ = shutdown.changed() => {}
+            }
+        });
+    }
+}
+
+/// The error by which a handler's [`MockResponse::reset`] closes the connection.
+#[derive(Debug)]
+struct Reset;
+
+impl fmt::Display for Reset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection reset by the mock handler")
+    }
+}
+
+impl std::error::Error for Reset {}
+
+async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBody>, Reset> {
+    state.request_count.fetch_add(1, Ordering::Relaxed);
+    let (parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let answer =
+                MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
+            return Ok(render(state, answer, true, "Error"));
+        }
+    };
+    let mut params = BTreeMap::new();
+    if let Some(query) = parts.uri.query() {
+        decode_into(query.as_bytes(), &mut params);
+    }
+    let is_form = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        decode_into(&body, &mut params);
+    }
+    let wants_json = params
+        .get("Format")
+        .is_some_and(|f| f.eq_ignore_ascii_case("JSON"));
+    let action = params.get("Action").cloned().unwrap_or_default();
+
+    let verified = if state.verify_signatures {
+        state.verifier.verify(&method, &params)
+    } else {
+        Ok(params.get("AccessKeyId").cloned().unwrap_or_default())
+    };
+    if state.record {
+        lock(&state.requests).push(RecordedRequest {
+            method: method.clone(),
+            params: params.clone(),
+            headers: parts.headers.clone(),
+            verified: verified.as_ref().map(|_| ()).map_err(error_code),
+        });
+    }
+    let answer = match verified {
+        Err(answer) => answer,
+        Ok(access_key_id) => match state.handlers.get(&action) {
+            Some(handler) => handler(&MockRequest {
+                method,
+                params,
+                headers: parts.headers,
+                access_key_id,
+            }),
+            None => MockResponse::error(
+                404,
+                "InvalidAction.NotFound",
+                "Specified api is not found, please check your url and method.",
+            ),
+        },
+    };
+    if let Some(delay) = answer.delay {
+        tokio::time::sleep(delay).await;
+    }
+    match answer.kind {
+        Kind::Reset => Err(Reset),
+        Kind::Stall => std::future::pending().await,
+        _ => Ok(render(state, answer, wants_json, &action)),
+    }
+}
+
+fn error_code(answer: &MockResponse) -> String {
+    answer
+        .json_body()
+        .and_then(|v| v.get("Code"))
+        .and_then(|c| c.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn decode_into(input: &[u8], params: &mut BTreeMap<String, String>) {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(input).unwrap_or_default();
+    params.extend(pairs);
+}
+
+fn render(
+    state: &State,
+    answer: MockResponse,
+    wants_json: bool,
+    action: &str,
+) -> Response<MockBody> {
+    let status = http::StatusCode::from_u16(answer.status).unwrap_or(http::StatusCode::OK);
+    let mut builder = Response::builder().status(status);
+    let date = clock::http_date(clock::now_secs(state.verifier.clock_offset_secs));
+    let body = match answer.kind {
+        Kind::Json(value) => {
+            let request_id = value
+                .get("RequestId")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .unwrap_or_else(response::request_id);
+            builder = builder.header("x-acs-request-id", request_id);
+            if wants_json {
+                builder = builder.header("content-type", "application/json;charset=utf-8");
+                response::full(value.to_string())
+            } else {
+                let root = if answer.status >= 400 {
+                    "Error".to_owned()
+                } else {
+                    format!("{action}Response")
+                };
+                builder = builder.header("content-type", "text/xml;charset=utf-8");
+                response::full(response::to_xml(&root, &value))
+            }
+        }
+        Kind::Raw { content_type, body } => {
+            builder = builder.header("content-type", content_type);
+            response::full(body)
+        }
+        Kind::StallBody {
+            content_type,
+            first,
+        } => {
+            builder = builder.header("content-type", content_type);
+            http_body_util::BodyExt::boxed(StalledBody(Some(first)))
+        }
+        Kind::Huge {
+            len,
+            content_length,
+        } => {
+            builder = builder.header("content-type", "application/json;charset=utf-8");
+            http_body_util::BodyExt::boxed(FillerBody {
+                left: len,
+                exact: content_length,
+                started: false,
+            })
+        }
+        Kind::Reset | Kind::Stall => response::full(Bytes::new()),
+    };
+    let mut resp = builder
+        .body(body)
+        .unwrap_or_else(|_| Response::new(response::full(Bytes::new())));
+    let headers = resp.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        headers.insert(http::header::DATE, v);
+    }
+    for (name, value) in answer.headers {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    resp
+}

@@ -1,0 +1,299 @@
+//! The mock server checks signatures like the platform. These tests talk to it with raw
+//! hyper requests (not the crate's `Client`), so they pin the server on its own.
+#![cfg(feature = "test-util")]
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::rt::TokioExecutor;
+use linkwan_runtime::sign::sign_v1;
+use linkwan_runtime::test_util::{MockResponse, MockServer};
+use linkwan_runtime::Credentials;
+use serde_json::{json, Value};
+
+const ID: &str = "mock-id";
+const SECRET: &str = "mock/secret+=";
+
+fn timestamp(offset_secs: i64) -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + offset_secs;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // civil_from_days, independent of the crate's own.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+struct Call<'a> {
+    method: &'a str,
+    secret: &'a str,
+    id: &'a str,
+    nonce: String,
+    ts_offset: i64,
+    extra: Vec<(&'a str, &'a str)>,
+    format: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    fn new(extra: Vec<(&'a str, &'a str)>) -> Self {
+        Call {
+            method: "POST",
+            secret: SECRET,
+            id: ID,
+            nonce: format!("{:032x}", fastrand::u128(..)),
+            ts_offset: 0,
+            extra,
+            format: Some("JSON"),
+        }
+    }
+
+    async fn send(&self, server: &MockServer) -> (u16, String) {
+        let ts = timestamp(self.ts_offset);
+        let mut params: Vec<(&str, &str)> = vec![
+            ("Action", "RejectJoinPermissionAuthOrder"),
+            ("Version", "2018-12-30"),
+            ("AccessKeyId", self.id),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+            ("SignatureNonce", &self.nonce),
+            ("Timestamp", &ts),
+        ];
+        if let Some(f) = self.format {
+            params.push(("Format", f));
+        }
+        params.extend(self.extra.iter().copied());
+        let query = sign_v1(self.method, &mut params, self.secret).into_query();
+        let client = HyperClient::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+        let req = if self.method == "POST" {
+            http::Request::post(format!("{}/", server.endpoint()))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Full::new(Bytes::from(query)))
+        } else {
+            http::Request::get(format!("{}/?{query}", server.endpoint())).body(Full::default())
+        }
+        .unwrap();
+        let resp = client.request(req).await.unwrap();
+        let status = resp.status().as_u16();
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+}
+
+async fn server() -> MockServer {
+    MockServer::builder()
+        .credentials(Credentials::new(ID, SECRET))
+        .credentials(Credentials::new("sts-id", "sts-secret").with_security_token("CAIS+tok/en="))
+        .handler("RejectJoinPermissionAuthOrder", |req| {
+            MockResponse::ok(json!({ "Success": true, "Echo": req.param("OrderId") }))
+        })
+        .start()
+        .await
+        .unwrap()
+}
+
+fn code(body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap();
+    v["Code"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn accepts_a_correct_signature_post_and_get_with_reserved_and_unicode_values() {
+    let server = server().await;
+    let value = "a b*c~d/e+f=g&h%i 网关-Ünïcødé-🚀";
+    for method in ["POST", "GET"] {
+        let mut call = Call::new(vec![("OrderId", value)]);
+        call.method = method;
+        let (status, body) = call.send(&server).await;
+        assert_eq!(status, 200, "{method}: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["Echo"], value);
+        assert_eq!(v["Success"], true);
+        assert!(v["RequestId"].as_str().unwrap().len() == 36);
+    }
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), 2);
+    assert!(recorded.iter().all(|r| r.verified.is_ok()));
+    assert_eq!(recorded[1].method, "GET");
+}
+
+#[tokio::test]
+async fn wrong_secret_gets_signature_does_not_match_with_the_servers_string_to_sign() {
+    let server = server().await;
+    let mut call = Call::new(vec![("OrderId", "123")]);
+    call.secret = "not-the-secret";
+    let (status, body) = call.send(&server).await;
+    assert_eq!(status, 400);
+    assert_eq!(code(&body), "SignatureDoesNotMatch");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let msg = v["Message"].as_str().unwrap();
+    let sts = msg.split("server string to sign is:").nth(1).unwrap();
+    assert!(
+        sts.starts_with("POST&%2F&AccessKeyId%3Dmock-id%26Action%3DRejectJoinPermissionAuthOrder")
+    );
+    assert!(!body.contains("not-the-secret") && !body.contains(SECRET));
+    assert_eq!(
+        server.requests()[0].verified,
+        Err("SignatureDoesNotMatch".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn replayed_nonce_is_refused() {
+    let server = server().await;
+    let call = Call::new(vec![("OrderId", "123")]);
+    assert_eq!(call.send(&server).await.0, 200);
+    let (status, body) = call.send(&server).await;
+    assert_eq!((status, code(&body).as_str()), (400, "SignatureNonceUsed"));
+}
+
+#[tokio::test]
+async fn timestamps_beyond_fifteen_minutes_are_expired() {
+    let server = server().await;
+    let mut call = Call::new(vec![]);
+    call.ts_offset = -16 * 60;
+    let (status, body) = call.send(&server).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (400, "InvalidTimeStamp.Expired")
+    );
+    call.ts_offset = -14 * 60;
+    call.nonce.push('x');
+    assert_eq!(call.send(&server).await.0, 200);
+}
+
+#[tokio::test]
+async fn skewed_server_clock_expires_a_correct_client() {
+    let server = MockServer::builder()
+        .credentials(Credentials::new(ID, SECRET))
+        .clock_offset(3600)
+        .start()
+        .await
+        .unwrap();
+    let (status, body) = Call::new(vec![]).send(&server).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (400, "InvalidTimeStamp.Expired")
+    );
+}
+
+#[tokio::test]
+async fn unknown_key_missing_params_unknown_action_and_sts() {
+    let server = server().await;
+    let mut call = Call::new(vec![]);
+    call.id = "nobody";
+    let (status, body) = call.send(&server).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (404, "InvalidAccessKeyId.NotFound")
+    );
+
+    // A key registered with a token needs it.
+    let mut call = Call::new(vec![]);
+    call.id = "sts-id";
+    call.secret = "sts-secret";
+    let (status, body) = call.send(&server).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (400, "InvalidSecurityToken.MismatchWithAccessKey")
+    );
+    let mut call = Call::new(vec![("SecurityToken", "CAIS+tok/en=")]);
+    call.id = "sts-id";
+    call.secret = "sts-secret";
+    assert_eq!(call.send(&server).await.0, 200);
+
+    let client = HyperClient::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let resp = client
+        .request(
+            http::Request::get(format!("{}/?Format=JSON&Action=X", server.endpoint()))
+                .body(Full::default())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(code(std::str::from_utf8(&body).unwrap()), "MissingVersion");
+}
+
+#[tokio::test]
+async fn unknown_action_is_not_found() {
+    let server = MockServer::builder()
+        .credentials(Credentials::new(ID, SECRET))
+        .start()
+        .await
+        .unwrap();
+    let (status, body) = Call::new(vec![]).send(&server).await;
+    assert_eq!(
+        (status, code(&body).as_str()),
+        (404, "InvalidAction.NotFound")
+    );
+}
+
+#[tokio::test]
+async fn without_format_json_the_answer_is_xml() {
+    let server = server().await;
+    let mut call = Call::new(vec![("OrderId", "1<2")]);
+    call.format = None;
+    let (status, body) = call.send(&server).await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("<?xml"), "{body}");
+    assert!(body.contains("<RejectJoinPermissionAuthOrderResponse>"));
+    assert!(body.contains("<Echo>1&lt;2</Echo>"));
+    assert!(body.contains("<Success>true</Success>"));
+}
+
+#[tokio::test]
+async fn faults_reset_and_huge_and_headers() {
+    let server = MockServer::builder()
+        .verify_signatures(false)
+        .handler("Reset", |_| MockResponse::reset())
+        .handler("Huge", |_| {
+            MockResponse::huge(200, 3 * 1024 * 1024 + 5, true)
+        })
+        .handler("Hdr", |_| {
+            MockResponse::error(503, "ServiceUnavailable", "busy")
+                .with_header("x-acs-retry-after", "25")
+        })
+        .start()
+        .await
+        .unwrap();
+    let client = HyperClient::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let get = |action: &str| {
+        http::Request::get(format!(
+            "{}/?Format=JSON&Action={action}",
+            server.endpoint()
+        ))
+        .body(Full::default())
+        .unwrap()
+    };
+    assert!(client.request(get("Reset")).await.is_err());
+    let resp = client.request(get("Huge")).await.unwrap();
+    assert_eq!(resp.headers()["content-length"], "3145733");
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(body.len(), 3 * 1024 * 1024 + 5);
+    let resp = client.request(get("Hdr")).await.unwrap();
+    assert_eq!(resp.status(), 503);
+    assert_eq!(resp.headers()["x-acs-retry-after"], "25");
+    assert!(resp.headers().contains_key("date"));
+    assert!(resp.headers().contains_key("x-acs-request-id"));
+    assert!(server.connections() >= 1);
+    assert_eq!(server.request_count(), 3);
+}
