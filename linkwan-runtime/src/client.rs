@@ -350,7 +350,7 @@ impl Client {
         &'a self,
         request: &R,
     ) -> impl Future<Output = Result<R::Response, Error>> + Send + 'a {
-        let mut params = Params::new();
+        let mut params = Params::with_capacity(8);
         request.write_params(&mut params);
         let request = CallSpec {
             action: R::ACTION,
@@ -834,6 +834,12 @@ mod tests {
             Error::Transport(t) => assert!(t.is_connect(), "{e:?}"),
             other => panic!("{other:?}"),
         }
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with("connection failed: ") && shown.to_lowercase().contains("refused"),
+            "{shown}"
+        );
+        assert!(std::error::Error::source(&e).is_some());
         let shown = format!("{e} {e:?}");
         for secret in [
             "TestSecretValue",

@@ -182,12 +182,34 @@ impl fmt::Display for TimeoutKind {
 ///
 /// [`is_connect`](Self::is_connect) tells whether it failed while connecting, so the
 /// request was certainly not sent (and may be retried whatever the action).
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {source}", if *.connect { "connection failed" } else { "HTTP transport error" })]
+///
+/// `Display` names the innermost cause (`connection failed: Connection refused (os error
+/// 111)`); [`source`](std::error::Error::source) gives the whole chain.
+#[derive(Debug)]
 pub struct TransportError {
     connect: bool,
-    #[source]
     source: Box<dyn std::error::Error + Send + Sync + 'static>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.connect {
+            "connection failed"
+        } else {
+            "HTTP transport error"
+        })?;
+        let mut root: &(dyn std::error::Error + 'static) = &*self.source;
+        while let Some(next) = root.source() {
+            root = next;
+        }
+        write!(f, ": {root}")
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
 }
 
 impl TransportError {
