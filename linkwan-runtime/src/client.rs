@@ -406,13 +406,17 @@ impl Client {
                     retry_after: None,
                 },
             };
-            // A rejected timestamp with the server's Date: correct the clock, try once more.
+            // A rejected timestamp with the server's Date: correct the clock, try once more
+            // (unless the correction would change nothing: the Date has 1 s resolution).
             if let Error::Service(se) = &failure.error {
                 if se.code == ErrorCode::InvalidTimeStampExpired && !clock_corrected {
                     if let Some(skew) = se.clock_skew_secs {
-                        inner.clock_offset.store(skew, Ordering::Relaxed);
-                        clock_corrected = true;
-                        continue;
+                        let known = inner.clock_offset.load(Ordering::Relaxed);
+                        if skew.abs_diff(known) > 1 {
+                            inner.clock_offset.store(skew, Ordering::Relaxed);
+                            clock_corrected = true;
+                            continue;
+                        }
                     }
                 }
             }

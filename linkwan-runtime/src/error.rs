@@ -349,6 +349,9 @@ impl fmt::Display for ServiceError {
         }
         if self.code == ErrorCode::InvalidTimeStampExpired {
             match self.clock_skew_secs {
+                Some(skew) if skew.unsigned_abs() <= 1 => f.write_str(
+                    "; the local clock agrees with the server's Date header, so the Timestamp sent was not the current time",
+                )?,
                 Some(skew) => write!(
                     f,
                     "; the local clock is off: it is {} s {} the server's (from its Date header)",
@@ -815,6 +818,8 @@ mod tests {
         assert!(e.to_string().contains("3600 s ahead of"), "{e}");
         e.clock_skew_secs = Some(42);
         assert!(e.to_string().contains("42 s behind"), "{e}");
+        e.clock_skew_secs = Some(1);
+        assert!(e.to_string().contains("agrees"), "{e}");
     }
 
     #[test]

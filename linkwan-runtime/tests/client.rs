@@ -661,7 +661,9 @@ async fn clock_skew_is_corrected_once_and_remembered() {
 }
 
 #[tokio::test]
-async fn expired_timestamp_without_a_date_explains_the_clock() {
+async fn expired_timestamp_with_agreeing_clocks_is_not_retried() {
+    // The handler claims Expired while the server's Date agrees with ours: correcting the
+    // clock would change nothing, so the call fails at once and says why.
     let server = MockServer::builder()
         .credentials(Credentials::new(ID, SECRET))
         .handler(REJECT, |_| {
@@ -677,9 +679,32 @@ async fn expired_timestamp_without_a_date_explains_the_clock() {
     let client = client(&server);
     let err = client.call(&Reject { order_id: "1" }).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::InvalidTimeStampExpired));
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(client.clock_offset_secs(), 0);
     let shown = err.to_string();
-    assert!(shown.contains("local clock"), "{shown}");
+    assert!(shown.contains("local clock agrees"), "{shown}");
     assert_no_secrets(&err);
+}
+
+#[tokio::test]
+async fn a_server_clock_behind_is_corrected_too() {
+    let server = MockServer::builder()
+        .credentials(Credentials::new(ID, SECRET))
+        .clock_offset(-7200)
+        .handler(REJECT, ok_reject)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&server);
+    assert!(
+        client
+            .call(&Reject { order_id: "1" })
+            .await
+            .unwrap()
+            .success
+    );
+    assert!((-7202..=-7198).contains(&client.clock_offset_secs()));
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]
