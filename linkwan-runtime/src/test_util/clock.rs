@@ -1,37 +1,10 @@
 //! Civil time for the mock server: parse `Timestamp`, format `Date`.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::time::{self, civil_from_days, days_from_civil};
 
 /// Seconds since the epoch of `now + offset_secs`.
 pub(crate) fn now_secs(offset_secs: i64) -> i64 {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs() as i64;
-    now + offset_secs
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    time::unix_now().saturating_add(offset_secs)
 }
 
 /// Parses `YYYY-MM-DDTHH:MM:SSZ` into seconds since the epoch.
@@ -53,7 +26,7 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
-    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se)
+    Some(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + se)
 }
 
 /// Formats seconds since the epoch as an HTTP `Date` (IMF-fixdate).
@@ -69,7 +42,7 @@ pub(crate) fn http_date(secs: i64) -> String {
         "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
         DAYS[days.rem_euclid(7) as usize],
         d,
-        MONTHS[(m - 1) as usize],
+        MONTHS[(m as usize).clamp(1, 12) - 1],
         y,
         rem / 3600,
         rem % 3600 / 60,

@@ -39,8 +39,8 @@
 //! | the nonce was seen before | `SignatureNonceUsed` | 400 |
 //! | no handler for `Action` | `InvalidAction.NotFound` | 404 |
 //!
-//! Without `Format=JSON` the server answers XML, as the platform does. Every response
-//! carries `x-acs-request-id` and a `Date` header (shifted by
+//! Without `Format=JSON` the server answers XML, as the platform does. Every JSON (or
+//! XML) answer carries `x-acs-request-id`, and every answer a `Date` header (shifted by
 //! [`MockServerBuilder::clock_offset`] to simulate a skewed server clock).
 
 mod clock;
