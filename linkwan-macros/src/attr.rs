@@ -118,16 +118,30 @@ pub(crate) fn key_name(
 }
 
 /// Stores `value` unless the key was already given (then: "duplicate ...").
-pub(crate) fn set_once<T>(cx: &Ctxt, key: &Path, slot: &mut Option<T>, value: Option<T>, name: &str) {
+pub(crate) fn set_once<T>(
+    cx: &Ctxt,
+    key: &Path,
+    slot: &mut Option<T>,
+    value: Option<T>,
+    name: &str,
+) {
     if slot.is_some() {
-        cx.error_spanned_by(key, format!("duplicate `{name}`; it may be given only once"));
+        cx.error_spanned_by(
+            key,
+            format!("duplicate `{name}`; it may be given only once"),
+        );
     } else if value.is_some() {
         *slot = value;
     }
 }
 
 /// `key = "..."`: the literal, or `None` after recording an error at the offending token.
-pub(crate) fn lit_str(cx: &Ctxt, meta: &ParseNestedMeta, key: &str, example: &str) -> Option<LitStr> {
+pub(crate) fn lit_str(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: &str,
+    example: &str,
+) -> Option<LitStr> {
     if !expect_eq(cx, meta, key, example) {
         return None;
     }
@@ -165,7 +179,11 @@ pub(crate) fn crate_path(cx: &Ctxt, meta: &ParseNestedMeta) -> Option<Path> {
 /// A bare flag: anything after it is an error.
 fn flag(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) {
     if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
-        error_here(cx, meta.input, &format!("`{key}` is a flag and takes no value: write `{key}`"));
+        error_here(
+            cx,
+            meta.input,
+            &format!("`{key}` is a flag and takes no value: write `{key}`"),
+        );
     }
 }
 

@@ -132,7 +132,12 @@ fn impl_rpc_param(krate: &Path, cont: &Container) -> TokenStream {
 }
 
 /// One field's write, spanned at its type so an unencodable type is reported there.
-fn write_field(private: &TokenStream, field: &Field, name: &TokenStream, out: &TokenStream) -> TokenStream {
+fn write_field(
+    private: &TokenStream,
+    field: &Field,
+    name: &TokenStream,
+    out: &TokenStream,
+) -> TokenStream {
     let member = field.ident;
     let ty = &field.original.ty;
     let span = ty.span();

@@ -19,7 +19,11 @@ pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
                 variant.fields.iter_mut().for_each(|f| keep(&mut f.attrs));
             }
         }
-        Data::Union(data) => data.fields.named.iter_mut().for_each(|f| keep(&mut f.attrs)),
+        Data::Union(data) => data
+            .fields
+            .named
+            .iter_mut()
+            .for_each(|f| keep(&mut f.attrs)),
     }
     item
 }

@@ -74,10 +74,17 @@ mod tests {
 
     #[test]
     fn suggests_closest_or_lists() {
-        assert!(unknown_key_message("key", "acton", STRUCT_KEYS).ends_with("did you mean `action`?"));
-        assert!(unknown_key_message("key", "Version", STRUCT_KEYS).ends_with("did you mean `version`?"));
+        assert!(
+            unknown_key_message("key", "acton", STRUCT_KEYS).ends_with("did you mean `action`?")
+        );
+        assert!(
+            unknown_key_message("key", "Version", STRUCT_KEYS).ends_with("did you mean `version`?")
+        );
         assert!(unknown_key_message("key", "idempotnt", STRUCT_KEYS).contains("`idempotent`"));
         let far = unknown_key_message("key", "zzz", FIELD_KEYS);
-        assert!(far.ends_with("expected one of `rename`, `json`, `skip`"), "{far}");
+        assert!(
+            far.ends_with("expected one of `rename`, `json`, `skip`"),
+            "{far}"
+        );
     }
 }

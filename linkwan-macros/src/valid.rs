@@ -85,7 +85,10 @@ fn check_version(cx: &Ctxt, lit: &LitStr) {
     if let Some(problem) = version_problem(&version) {
         cx.error_spanned_by(
             lit,
-            format!("malformed `version` \"{}\": {problem}", version.escape_debug()),
+            format!(
+                "malformed `version` \"{}\": {problem}",
+                version.escape_debug()
+            ),
         );
     }
 }
@@ -94,7 +97,10 @@ fn check_method(cx: &Ctxt, lit: &LitStr) {
     let method = lit.value();
     if method != "POST" && method != "GET" {
         let hint = match method.to_ascii_uppercase().as_str() {
-            "POST" | "GET" => format!("; write it in capitals: \"{}\"", method.to_ascii_uppercase()),
+            "POST" | "GET" => format!(
+                "; write it in capitals: \"{}\"",
+                method.to_ascii_uppercase()
+            ),
             _ => String::new(),
         };
         cx.error_spanned_by(
@@ -124,14 +130,12 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
                 cont.ident
             ),
         ),
-        Shape::Enum(token) => cx.error_spanned_by(
-            token,
-            format!("{name} does not support enums; {fix}"),
-        ),
-        Shape::Union(token) => cx.error_spanned_by(
-            token,
-            format!("{name} does not support unions; {fix}"),
-        ),
+        Shape::Enum(token) => {
+            cx.error_spanned_by(token, format!("{name} does not support enums; {fix}"))
+        }
+        Shape::Union(token) => {
+            cx.error_spanned_by(token, format!("{name} does not support unions; {fix}"))
+        }
     }
 
     for param in &cont.generics.params {
@@ -171,7 +175,9 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
             if let Some(bad) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
                 cx.error_spanned_by(
                     rename,
-                    format!("`rename` must not contain whitespace or control characters; found {bad:?}"),
+                    format!(
+                        "`rename` must not contain whitespace or control characters; found {bad:?}"
+                    ),
                 );
                 continue;
             }
@@ -210,8 +216,17 @@ mod tests {
             assert_eq!(version_problem(ok), None, "{ok}");
         }
         for bad in [
-            "", "2018-1-30", "2018/12/30", "18-12-30", "2018-12-30 ", "2018-13-01", "2018-00-10",
-            "2018-12-00", "2018-12-32", "2018-12-3a", "２０１８-12-30",
+            "",
+            "2018-1-30",
+            "2018/12/30",
+            "18-12-30",
+            "2018-12-30 ",
+            "2018-13-01",
+            "2018-00-10",
+            "2018-12-00",
+            "2018-12-32",
+            "2018-12-3a",
+            "２０１８-12-30",
         ] {
             assert!(version_problem(bad).is_some(), "{bad}");
         }
