@@ -102,3 +102,7 @@ pub fn region_from_env() -> String {
         .filter(|r| !r.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_REGION.to_owned())
 }
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
