@@ -19,7 +19,7 @@
 //!
 //! It starts with one pending order, `123`. Use it in your own tests:
 //!
-//! ```ignore
+//! ```
 //! use linkwan::emulator::{Emulator, OrderState};
 //!
 //! # #[tokio::main(flavor = "current_thread")]

@@ -1,4 +1,108 @@
-//! The Alibaba Cloud LinkWAN client (work in progress).
+//! The Alibaba Cloud **LinkWAN** client, built with [`linkwan_runtime`] and its
+//! `#[aliyun_rpc]` macro the way any product client is built.
+//!
+//! ```no_run
+//! use linkwan::{Credentials, RejectJoinPermissionAuthOrder};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), linkwan::Error> {
+//! // https://linkwan.cn-shanghai.aliyuncs.com, RegionId=cn-shanghai
+//! let client = linkwan::client(Credentials::from_env()?, linkwan::DEFAULT_REGION)?;
+//! let resp = client
+//!     .call(&RejectJoinPermissionAuthOrder { order_id: "123".into() })
+//!     .await?;
+//! println!("{} (RequestId {})", resp.success, resp.request_id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Errors are [`Error`]s; a service error carries its [`ErrorCode`]:
+//!
+//! ```no_run
+//! # async fn demo(client: linkwan::Client) {
+//! use linkwan::{ErrorCode, RejectJoinPermissionAuthOrder};
+//!
+//! match client.call(&RejectJoinPermissionAuthOrder { order_id: "123".into() }).await {
+//!     Ok(resp) => println!("rejected: {}", resp.success),
+//!     Err(e) if e.code() == Some(&ErrorCode::IllegalOrderStateTransition) => {
+//!         println!("the order is no longer pending")
+//!     }
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! # }
+//! ```
+//!
+//! With the default feature `emulator`, [`emulator::Emulator`] is an in-memory LinkWAN on
+//! loopback that verifies signatures like the platform: the example's embedded default and
+//! a server for your tests.
+#![warn(missing_docs)]
+
+mod order;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
+
+pub use linkwan_runtime::{
+    Client, ClientBuilder, Credentials, Error, ErrorCode, RetryPolicy, ServiceError,
+};
+pub use order::*;
+
+/// The region used when none is given: `cn-shanghai`, where LinkWAN is offered.
+pub const DEFAULT_REGION: &str = "cn-shanghai";
+
+/// The environment variable naming the region (`ALIBABA_CLOUD_REGION_ID`).
+pub const ENV_REGION_ID: &str = "ALIBABA_CLOUD_REGION_ID";
+
+/// The LinkWAN endpoint of `region`: `https://linkwan.{region}.aliyuncs.com`.
+///
+/// ```
+/// assert_eq!(linkwan::endpoint("cn-shanghai"), "https://linkwan.cn-shanghai.aliyuncs.com");
+/// ```
+pub fn endpoint(region: &str) -> String {
+    format!("https://linkwan.{region}.aliyuncs.com")
+}
+
+/// A [`ClientBuilder`] for LinkWAN in `region`: its endpoint, and `RegionId` sent with
+/// every call. Add credentials and settings, then `build()`.
+///
+/// ```
+/// use linkwan::Credentials;
+/// use std::time::Duration;
+///
+/// let client = linkwan::client_builder("cn-shanghai")
+///     .credentials(Credentials::new("id", "secret"))
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// assert_eq!(client.endpoint(), "https://linkwan.cn-shanghai.aliyuncs.com");
+/// # Ok::<(), linkwan::Error>(())
+/// ```
+pub fn client_builder(region: &str) -> ClientBuilder {
+    Client::builder()
+        .endpoint(endpoint(region))
+        .region_id(region)
+}
+
+/// A LinkWAN client for `region` with default settings.
+pub fn client(credentials: Credentials, region: &str) -> Result<Client, Error> {
+    client_builder(region).credentials(credentials).build()
+}
+
+/// A LinkWAN client from the environment: credentials from `ALIBABA_CLOUD_ACCESS_KEY_ID`,
+/// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and `ALIBABA_CLOUD_SECURITY_TOKEN`), region from
+/// `ALIBABA_CLOUD_REGION_ID` (default [`DEFAULT_REGION`]).
+pub fn client_from_env() -> Result<Client, Error> {
+    let region = region_from_env();
+    client(Credentials::from_env()?, &region)
+}
+
+/// `ALIBABA_CLOUD_REGION_ID`, or [`DEFAULT_REGION`] when unset or empty.
+pub fn region_from_env() -> String {
+    std::env::var(ENV_REGION_ID)
+        .ok()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_REGION.to_owned())
+}
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

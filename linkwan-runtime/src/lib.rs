@@ -37,7 +37,9 @@ pub use params::{Params, RpcParam};
 pub use request::{Method, RpcRequest};
 pub use retry::RetryPolicy;
 
-/// Implements [`RpcRequest`] for a plain struct; see the crate docs of `linkwan-macros`.
+// The macros' own docs (every key, field attribute and compile error, with tested
+// examples) are inlined here.
+#[doc(inline)]
 pub use linkwan_macros::aliyun_rpc;
-/// Derives [`RpcParam`] for a nested struct (list params such as `Tag.1.Key`).
+#[doc(inline)]
 pub use linkwan_macros::RpcParam;

@@ -1,0 +1,96 @@
+//! The keys of `#[aliyun_rpc(...)]`: parsed into what was written, judged in `valid.rs`.
+
+use crate::attr::{crate_path, error_here, expect_eq, key_name, lit_str, set_once, skip_value};
+use crate::ctxt::Ctxt;
+use crate::symbol::{ACTION, CRATE, IDEMPOTENT, METHOD, RESPONSE, STRUCT_KEYS, VERSION};
+use proc_macro2::TokenStream;
+use syn::parse::Parser;
+use syn::{LitBool, LitStr, Path, Token, Type};
+
+/// What `#[aliyun_rpc(...)]` said; `None` where a key was absent or unusable.
+#[derive(Default)]
+pub struct Args {
+    pub action: Option<LitStr>,
+    pub version: Option<LitStr>,
+    pub response: Option<Type>,
+    pub method: Option<LitStr>,
+    pub krate: Option<Path>,
+    /// `idempotent` / `idempotent = true|false`.
+    pub idempotent: Option<bool>,
+}
+
+/// Parses the attribute's arguments, recording every problem in `cx`.
+pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
+    let mut args = Args::default();
+    let mut idempotent_seen: Option<bool> = None;
+    let parser = syn::meta::parser(|meta| {
+        let Some(key) = key_name(cx, &meta, "key", STRUCT_KEYS) else {
+            return Ok(());
+        };
+        match key.as_str() {
+            ACTION => {
+                let v = lit_str(cx, &meta, ACTION, "\"DescribeRegions\"");
+                set_once(cx, &meta.path, &mut args.action, v, ACTION);
+            }
+            VERSION => {
+                let v = lit_str(cx, &meta, VERSION, "\"2018-12-30\"");
+                set_once(cx, &meta.path, &mut args.version, v, VERSION);
+            }
+            METHOD => {
+                let v = lit_str(cx, &meta, METHOD, "\"POST\"");
+                set_once(cx, &meta.path, &mut args.method, v, METHOD);
+            }
+            CRATE => {
+                let v = crate_path(cx, &meta);
+                set_once(cx, &meta.path, &mut args.krate, v, CRATE);
+            }
+            RESPONSE => {
+                let v = if expect_eq(cx, &meta, RESPONSE, "MyResponse") {
+                    match meta.input.parse::<Type>() {
+                        Ok(ty) => Some(ty),
+                        Err(_) => {
+                            error_here(
+                                cx,
+                                meta.input,
+                                "`response` takes a type: `response = MyResponse`",
+                            );
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                set_once(cx, &meta.path, &mut args.response, v, RESPONSE);
+            }
+            IDEMPOTENT => {
+                let v = if meta.input.peek(Token![=]) {
+                    let _ = meta.input.parse::<Token![=]>();
+                    match meta.input.parse::<LitBool>() {
+                        Ok(b) => Some(b.value),
+                        Err(_) => {
+                            error_here(
+                                cx,
+                                meta.input,
+                                "`idempotent` is a flag: write `idempotent` or `idempotent = true`/`false`",
+                            );
+                            None
+                        }
+                    }
+                } else {
+                    Some(true)
+                };
+                set_once(cx, &meta.path, &mut idempotent_seen, v, IDEMPOTENT);
+            }
+            _ => {
+                skip_value(meta.input);
+                unreachable!("key_name only returns known keys")
+            }
+        }
+        Ok(())
+    });
+    if let Err(err) = parser.parse2(tokens) {
+        cx.syn_error(err);
+    }
+    args.idempotent = idempotent_seen;
+    args
+}

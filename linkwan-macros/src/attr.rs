@@ -1,0 +1,219 @@
+//! `#[rpc(...)]` helper attributes: parsed into what was written, judged later in `valid.rs`.
+
+use crate::ctxt::Ctxt;
+use crate::symbol::{self, CONTAINER_KEYS, CRATE, FIELD_KEYS, JSON, RENAME, RPC, SKIP};
+use syn::meta::ParseNestedMeta;
+use syn::parse::ParseStream;
+use syn::{Attribute, LitStr, Path, Token};
+
+/// What `#[rpc(...)]` on a field said.
+#[derive(Default)]
+pub struct FieldAttrs {
+    /// `rename = "Name"`: the literal, for spans.
+    pub rename: Option<LitStr>,
+    /// `json`: the key's token, for spans.
+    pub json: Option<Path>,
+    /// `skip`: the key's token, for spans.
+    pub skip: Option<Path>,
+}
+
+/// What `#[rpc(...)]` on a `#[derive(RpcParam)]` struct said.
+#[derive(Default)]
+pub struct ContainerAttrs {
+    /// `crate = "path"`.
+    pub krate: Option<Path>,
+}
+
+/// Whether `attr` is one of ours (`#[rpc ...]`).
+pub fn is_rpc(attr: &Attribute) -> bool {
+    attr.path().is_ident(RPC)
+}
+
+/// Parses every `#[rpc(...)]` on a field.
+pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for_each_rpc(cx, attrs, |meta| {
+        let Some(key) = key_name(cx, &meta, "field attribute", FIELD_KEYS) else {
+            return Ok(());
+        };
+        match key.as_str() {
+            RENAME => {
+                let value = lit_str(cx, &meta, RENAME, "\"WireName\"");
+                set_once(cx, &meta.path, &mut out.rename, value, RENAME);
+            }
+            JSON => {
+                flag(cx, &meta, JSON);
+                set_once(cx, &meta.path, &mut out.json, Some(meta.path.clone()), JSON);
+            }
+            SKIP => {
+                flag(cx, &meta, SKIP);
+                set_once(cx, &meta.path, &mut out.skip, Some(meta.path.clone()), SKIP);
+            }
+            _ => unreachable!("key_name only returns known keys"),
+        }
+        Ok(())
+    });
+    out
+}
+
+/// Parses every `#[rpc(...)]` on a `#[derive(RpcParam)]` struct.
+pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
+    let mut out = ContainerAttrs::default();
+    for_each_rpc(cx, attrs, |meta| {
+        if key_name(cx, &meta, "struct attribute", CONTAINER_KEYS).is_some() {
+            let value = crate_path(cx, &meta);
+            set_once(cx, &meta.path, &mut out.krate, value, CRATE);
+        }
+        Ok(())
+    });
+    out
+}
+
+fn for_each_rpc(
+    cx: &Ctxt,
+    attrs: &[Attribute],
+    mut logic: impl FnMut(ParseNestedMeta) -> syn::Result<()>,
+) {
+    for attr in attrs.iter().filter(|a| is_rpc(a)) {
+        match &attr.meta {
+            syn::Meta::List(_) => {
+                if let Err(err) = attr.parse_nested_meta(&mut logic) {
+                    cx.syn_error(err);
+                }
+            }
+            syn::Meta::Path(path) => cx.error_spanned_by(
+                path,
+                "expected `#[rpc(...)]`, e.g. `#[rpc(rename = \"Name\")]`",
+            ),
+            syn::Meta::NameValue(nv) => cx.error_spanned_by(
+                &nv.eq_token,
+                "expected `#[rpc(...)]`, e.g. `#[rpc(rename = \"Name\")]`",
+            ),
+        }
+    }
+}
+
+/// The key as a known name, or `None` after recording "unknown ..." and skipping its value.
+pub(crate) fn key_name(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    what: &str,
+    valid: &[&str],
+) -> Option<String> {
+    let name = meta.path.get_ident().map(|i| i.to_string());
+    match name {
+        Some(name) if valid.contains(&name.as_str()) => Some(name),
+        _ => {
+            let written = quote::ToTokens::to_token_stream(&meta.path)
+                .to_string()
+                .replace(' ', "");
+            cx.error_spanned_by(
+                &meta.path,
+                symbol::unknown_key_message(what, &written, valid),
+            );
+            skip_value(meta.input);
+            None
+        }
+    }
+}
+
+/// Stores `value` unless the key was already given (then: "duplicate ...").
+pub(crate) fn set_once<T>(
+    cx: &Ctxt,
+    key: &Path,
+    slot: &mut Option<T>,
+    value: Option<T>,
+    name: &str,
+) {
+    if slot.is_some() {
+        cx.error_spanned_by(
+            key,
+            format!("duplicate `{name}`; it may be given only once"),
+        );
+    } else if value.is_some() {
+        *slot = value;
+    }
+}
+
+/// `key = "..."`: the literal, or `None` after recording an error at the offending token.
+pub(crate) fn lit_str(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: &str,
+    example: &str,
+) -> Option<LitStr> {
+    if !expect_eq(cx, meta, key, example) {
+        return None;
+    }
+    match meta.input.parse::<LitStr>() {
+        Ok(lit) => Some(lit),
+        Err(_) => {
+            error_here(
+                cx,
+                meta.input,
+                &format!("`{key}` takes a string literal: `{key} = {example}`"),
+            );
+            None
+        }
+    }
+}
+
+/// `crate = "path"`: the path, parsed from the literal.
+pub(crate) fn crate_path(cx: &Ctxt, meta: &ParseNestedMeta) -> Option<Path> {
+    let lit = lit_str(cx, meta, CRATE, "\"::linkwan_runtime\"")?;
+    match lit.parse::<Path>() {
+        Ok(path) => Some(path),
+        Err(_) => {
+            cx.error_spanned_by(
+                &lit,
+                format!(
+                    "`crate` must name a path, like \"::linkwan_runtime\" or \"my_sdk::rt\"; `{}` is not one",
+                    lit.value()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A bare flag: anything after it is an error.
+fn flag(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) {
+    if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
+        error_here(
+            cx,
+            meta.input,
+            &format!("`{key}` is a flag and takes no value: write `{key}`"),
+        );
+    }
+}
+
+/// Consumes `=`, or records "needs a value" and skips.
+pub(crate) fn expect_eq(cx: &Ctxt, meta: &ParseNestedMeta, key: &str, example: &str) -> bool {
+    if meta.input.peek(Token![=]) {
+        let _ = meta.input.parse::<Token![=]>();
+        true
+    } else {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{key}` needs a value: `{key} = {example}`"),
+        );
+        skip_value(meta.input);
+        false
+    }
+}
+
+/// Records `msg` at the next token and skips to the next `,`.
+pub(crate) fn error_here(cx: &Ctxt, input: ParseStream, msg: &str) {
+    cx.syn_error(input.error(msg));
+    skip_value(input);
+}
+
+/// Skips token trees up to (not including) the next top-level `,`, so parsing continues
+/// with the next key and every mistake in one attribute gets reported.
+pub(crate) fn skip_value(input: ParseStream) {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        if input.parse::<proc_macro2::TokenTree>().is_err() {
+            break;
+        }
+    }
+}

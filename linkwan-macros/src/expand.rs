@@ -1,0 +1,192 @@
+//! Builds the tokens: parse (`args`, `ast`), judge (`valid`), then generate or fall back.
+
+use crate::args::{self, Args};
+use crate::ast::{Container, Field};
+use crate::attr;
+use crate::ctxt::Ctxt;
+use crate::fallback;
+use crate::valid::{self, Macro};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, GenericArgument, Path, PathArguments, Type};
+
+/// `#[aliyun_rpc(args)] item`.
+pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(item.clone()) {
+        Ok(input) => input,
+        Err(_) => {
+            let err = syn::Error::new(
+                Span::call_site(),
+                "#[aliyun_rpc] goes on a struct with named fields",
+            );
+            let mut out = err.to_compile_error();
+            out.extend(item);
+            return out;
+        }
+    };
+    let cx = Ctxt::new();
+    let args = args::parse(&cx, args);
+    let cont = Container::from_ast(&cx, &input);
+    valid::check_args(&cx, &args);
+    valid::check_container(&cx, &cont, Macro::AliyunRpc);
+    for attr in input.attrs.iter().filter(|a| attr::is_rpc(a)) {
+        cx.error_spanned_by(
+            attr,
+            "`#[rpc(...)]` on the struct is for `#[derive(RpcParam)]`; \
+             put request keys in `#[aliyun_rpc(...)]`",
+        );
+    }
+    let krate = crate_path(args.krate.as_ref());
+    let item = fallback::strip_rpc_attrs(&input);
+    match cx.check() {
+        Ok(()) => {
+            let imp = impl_rpc_request(&krate, &args, &cont);
+            quote!(#item #imp)
+        }
+        Err(err) => fallback::request(err, &input, &krate, args.response.as_ref(), item),
+    }
+}
+
+/// `#[derive(RpcParam)]`.
+pub fn derive_rpc_param(item: TokenStream) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(item) {
+        Ok(input) => input,
+        Err(err) => return err.to_compile_error(),
+    };
+    let cx = Ctxt::new();
+    let attrs = attr::container(&cx, &input.attrs);
+    let cont = Container::from_ast(&cx, &input);
+    valid::check_container(&cx, &cont, Macro::DeriveRpcParam);
+    let krate = crate_path(attrs.krate.as_ref());
+    match cx.check() {
+        Ok(()) => impl_rpc_param(&krate, &cont),
+        Err(err) => fallback::param(err, &input, &krate),
+    }
+}
+
+fn crate_path(krate: Option<&Path>) -> Path {
+    match krate {
+        Some(path) => path.clone(),
+        None => syn::parse_quote!(::linkwan_runtime),
+    }
+}
+
+fn impl_rpc_request(krate: &Path, args: &Args, cont: &Container) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let ident = cont.ident;
+    let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
+    let response = match &args.response {
+        Some(ty) => quote_spanned!(ty.span()=> #ty),
+        None => {
+            let ty = format_ident!("{}Response", ident);
+            quote!(#ty)
+        }
+    };
+    let action = args.action.as_ref().map(|l| l.value()).unwrap_or_default();
+    let version = args.version.as_ref().map(|l| l.value()).unwrap_or_default();
+    let method = match args.method.as_ref().map(|l| l.value()).as_deref() {
+        Some("GET") => quote!(#private::Method::Get),
+        _ => quote!(#private::Method::Post),
+    };
+    let idempotent = args.idempotent.unwrap_or(false);
+    let params = quote!(__params);
+    let writes = cont.sent_fields().map(|field| {
+        let name = &field.wire_name;
+        write_field(&private, field, &quote!(#name), &params)
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::RpcRequest for #ident #ty_generics #where_clause {
+            type Response = #response;
+            const ACTION: &'static #private::str = #action;
+            const VERSION: &'static #private::str = #version;
+            const METHOD: #private::Method = #method;
+            const IDEMPOTENT: #private::bool = #idempotent;
+
+            fn write_params(&self, #params: &mut #private::Params) {
+                #(#writes)*
+            }
+        }
+    }
+}
+
+fn impl_rpc_param(krate: &Path, cont: &Container) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let ident = cont.ident;
+    let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
+    let out = quote!(__out);
+    let writes = cont.sent_fields().map(|field| {
+        let key = &field.wire_name;
+        let name = quote!(&#private::nested_key(__name, #key));
+        write_field(&private, field, &name, &out)
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #private::RpcParam for #ident #ty_generics #where_clause {
+            fn write_param(&self, __name: &#private::str, #out: &mut #private::Params) {
+                #(#writes)*
+            }
+        }
+    }
+}
+
+/// One field's write, spanned at its type so an unencodable type is reported there.
+fn write_field(
+    private: &TokenStream,
+    field: &Field,
+    name: &TokenStream,
+    out: &TokenStream,
+) -> TokenStream {
+    let member = field.ident;
+    let ty = &field.original.ty;
+    let span = ty.span();
+    if field.attrs.json.is_none() {
+        return quote_spanned! {span=>
+            <#ty as #private::RpcParam>::write_param(&self.#member, #name, #out);
+        };
+    }
+    match option_inner(ty) {
+        // `Option<T>` with `json`: omitted when `None`, like every other `Option`.
+        Some(inner) => quote_spanned! {span=>
+            if let #private::Option::Some(__value) = &self.#member {
+                <#private::Json<&#inner> as #private::RpcParam>::write_param(
+                    &#private::Json(__value), #name, #out,
+                );
+            }
+        },
+        None => quote_spanned! {span=>
+            <#private::Json<&#ty> as #private::RpcParam>::write_param(
+                &#private::Json(&self.#member), #name, #out,
+            );
+        },
+    }
+}
+
+/// `T` when `ty` is spelled `Option<T>` (or `std::option::Option<T>`, `core::...`).
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments = &path.path.segments;
+    let last = segments.last()?;
+    let prefix_ok = match segments.len() {
+        1 => path.path.leading_colon.is_none(),
+        3 => {
+            let root = segments[0].ident.to_string();
+            (root == "std" || root == "core") && segments[1].ident == "option"
+        }
+        _ => false,
+    };
+    if !prefix_ok || last.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first() {
+        Some(GenericArgument::Type(inner)) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}

@@ -1,0 +1,234 @@
+//! Every semantic rule, in one place. Parsing only recorded what was written.
+
+use crate::args::Args;
+use crate::ast::{Container, Shape};
+use crate::ctxt::Ctxt;
+use proc_macro2::Span;
+use std::collections::HashMap;
+use syn::{GenericParam, LitStr};
+
+/// Which macro is being checked, for messages.
+#[derive(Clone, Copy)]
+pub enum Macro {
+    AliyunRpc,
+    DeriveRpcParam,
+}
+
+impl Macro {
+    fn name(self) -> &'static str {
+        match self {
+            Macro::AliyunRpc => "#[aliyun_rpc]",
+            Macro::DeriveRpcParam => "#[derive(RpcParam)]",
+        }
+    }
+}
+
+/// The rules for `#[aliyun_rpc(...)]` keys.
+pub fn check_args(cx: &Ctxt, args: &Args) {
+    match &args.action {
+        Some(action) => check_action(cx, action),
+        None => cx.error_at(
+            Span::call_site(),
+            "missing `action`: write `#[aliyun_rpc(action = \"ActionName\", version = \"YYYY-MM-DD\")]`",
+        ),
+    }
+    match &args.version {
+        Some(version) => check_version(cx, version),
+        None => cx.error_at(
+            Span::call_site(),
+            "missing `version`: write `#[aliyun_rpc(action = \"ActionName\", version = \"YYYY-MM-DD\")]`",
+        ),
+    }
+    if let Some(method) = &args.method {
+        check_method(cx, method);
+    }
+}
+
+fn check_action(cx: &Ctxt, lit: &LitStr) {
+    let action = lit.value();
+    if action.is_empty() {
+        cx.error_spanned_by(lit, "`action` must not be empty");
+    } else if let Some(bad) = action.chars().find(|c| !c.is_ascii_alphanumeric()) {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "`action` must be ASCII letters and digits, like \"DescribeRegions\"; found {bad:?} in \"{}\"",
+                action.escape_debug()
+            ),
+        );
+    }
+}
+
+/// `YYYY-MM-DD`: digits and dashes, month 01-12, day 01-31.
+pub fn version_problem(version: &str) -> Option<&'static str> {
+    let b = version.as_bytes();
+    let shape_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return Some("it must be a date written `YYYY-MM-DD`, like \"2018-12-30\"");
+    }
+    let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
+    if !(1..=12).contains(&two(5)) {
+        return Some("the month must be 01-12");
+    }
+    if !(1..=31).contains(&two(8)) {
+        return Some("the day must be 01-31");
+    }
+    None
+}
+
+fn check_version(cx: &Ctxt, lit: &LitStr) {
+    let version = lit.value();
+    if let Some(problem) = version_problem(&version) {
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "malformed `version` \"{}\": {problem}",
+                version.escape_debug()
+            ),
+        );
+    }
+}
+
+fn check_method(cx: &Ctxt, lit: &LitStr) {
+    let method = lit.value();
+    if method != "POST" && method != "GET" {
+        let hint = match method.to_ascii_uppercase().as_str() {
+            "POST" | "GET" => format!(
+                "; write it in capitals: \"{}\"",
+                method.to_ascii_uppercase()
+            ),
+            _ => String::new(),
+        };
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "unsupported `method` \"{}\": expected \"POST\" or \"GET\"{hint}",
+                method.escape_debug()
+            ),
+        );
+    }
+}
+
+/// The rules for the item: shape, generics, field attributes, wire names.
+pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
+    let name = mac.name();
+    let fix = "use a struct with named fields";
+    match &cont.shape {
+        Shape::Named(_) => {}
+        Shape::Tuple(fields) => cx.error_at(
+            fields.paren_token.span.join(),
+            format!("{name} does not support tuple structs: params need names; {fix}"),
+        ),
+        Shape::Unit => cx.error_spanned_by(
+            cont.ident,
+            format!(
+                "{name} does not support unit structs; for no params write `struct {} {{}}`",
+                cont.ident
+            ),
+        ),
+        Shape::Enum(token) => {
+            cx.error_spanned_by(token, format!("{name} does not support enums; {fix}"))
+        }
+        Shape::Union(token) => {
+            cx.error_spanned_by(token, format!("{name} does not support unions; {fix}"))
+        }
+    }
+
+    for param in &cont.generics.params {
+        if let GenericParam::Type(ty) = param {
+            cx.error_spanned_by(
+                &ty.ident,
+                format!(
+                    "{name} does not support type parameters; use a concrete type \
+                     (lifetimes and const generics are fine)"
+                ),
+            );
+        }
+    }
+
+    let Shape::Named(fields) = &cont.shape else {
+        return;
+    };
+    let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    for field in fields {
+        let attrs = &field.attrs;
+        if let Some(skip) = &attrs.skip {
+            if let Some(rename) = &attrs.rename {
+                cx.error_spanned_by(rename, "`rename` has no effect on a `skip`ped field");
+            }
+            if let Some(json) = &attrs.json {
+                cx.error_spanned_by(json, "`json` has no effect on a `skip`ped field");
+            }
+            let _ = skip;
+            continue;
+        }
+        if let Some(rename) = &attrs.rename {
+            let value = rename.value();
+            if value.is_empty() {
+                cx.error_spanned_by(rename, "`rename` must not be empty");
+                continue;
+            }
+            if let Some(bad) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+                cx.error_spanned_by(
+                    rename,
+                    format!(
+                        "`rename` must not contain whitespace or control characters; found {bad:?}"
+                    ),
+                );
+                continue;
+            }
+        } else if field.wire_name.is_empty() {
+            cx.error_spanned_by(
+                field.ident,
+                "this field name has no letters for a wire name; add `#[rpc(rename = \"Name\")]`",
+            );
+            continue;
+        }
+        match seen.get(field.wire_name.as_str()) {
+            Some(first) => {
+                let msg = format!(
+                    "duplicate wire name `{}`: field `{}` is already sent as `{}`",
+                    field.wire_name, first, field.wire_name
+                );
+                match &attrs.rename {
+                    Some(rename) => cx.error_spanned_by(rename, msg),
+                    None => cx.error_spanned_by(field.ident, msg),
+                }
+            }
+            None => {
+                seen.insert(&field.wire_name, field.ident);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_problem;
+
+    #[test]
+    fn versions() {
+        for ok in ["2018-12-30", "2014-05-26", "2000-01-01", "9999-12-31"] {
+            assert_eq!(version_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "2018-1-30",
+            "2018/12/30",
+            "18-12-30",
+            "2018-12-30 ",
+            "2018-13-01",
+            "2018-00-10",
+            "2018-12-00",
+            "2018-12-32",
+            "2018-12-3a",
+            "２０１８-12-30",
+        ] {
+            assert!(version_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

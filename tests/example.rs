@@ -1,0 +1,241 @@
+//! Runs the main job, `examples/reject_join_permission_auth_order.rs`, end to end: its
+//! embedded default, and against a loopback emulator through `--endpoint`.
+#![cfg(feature = "emulator")]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use linkwan::emulator::{Emulator, OrderState};
+use linkwan::Credentials;
+use linkwan_runtime::test_util::MockResponse;
+
+const EXAMPLE: &str = "reject_join_permission_auth_order";
+
+/// `cargo test` builds the examples next to the test binaries: `target/<profile>/examples/`.
+fn example_path() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let path = profile_dir
+        .join("examples")
+        .join(format!("{EXAMPLE}{}", std::env::consts::EXE_SUFFIX));
+    if !path.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--example", EXAMPLE])
+            .status()
+            .expect("cargo build --example");
+        assert!(status.success());
+    }
+    path
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(example_path());
+    cmd.args(args);
+    for var in [
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+        "ALIBABA_CLOUD_REGION_ID",
+        "RUST_BACKTRACE",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("run the example");
+    let run = Run {
+        code: status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(stderr).expect("UTF-8 stderr"),
+    };
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+        "{}",
+        run.stderr
+    );
+    run
+}
+
+/// Runs the example against `emulator` with its credentials (or `secret` instead).
+async fn run_against(emulator: &Emulator, args: &[&str], secret: Option<&str>) -> Run {
+    let creds = emulator.credentials();
+    let id = creds.access_key_id().to_owned();
+    let secret = secret.unwrap_or(creds.access_key_secret()).to_owned();
+    let mut all = vec!["--endpoint".to_owned(), emulator.endpoint()];
+    all.extend(args.iter().map(|a| a.to_string()));
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = all.iter().map(String::as_str).collect();
+        run(
+            &args,
+            &[
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", &id),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &secret),
+            ],
+        )
+    })
+    .await
+    .expect("the example's thread")
+}
+
+fn parse_success(stdout: &str) -> serde_json::Value {
+    assert_eq!(stdout.lines().count(), 1, "one line of JSON: {stdout:?}");
+    let v: serde_json::Value = serde_json::from_str(stdout).expect("stdout is JSON");
+    assert_eq!(v["Success"], true, "{stdout}");
+    assert!(!v["RequestId"].as_str().expect("RequestId").is_empty());
+    assert_eq!(v.as_object().unwrap().len(), 2, "{stdout}");
+    v
+}
+
+fn single_error_line(run: &Run) -> &str {
+    assert_eq!(
+        run.code, 1,
+        "stdout {:?} stderr {:?}",
+        run.stdout, run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    let line = run.stderr.trim_end_matches('\n');
+    assert_eq!(
+        line.lines().count(),
+        1,
+        "one line on stderr: {:?}",
+        run.stderr
+    );
+    line
+}
+
+#[test]
+fn embedded_default_rejects_order_123() {
+    let run = run(&[], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    parse_success(&run.stdout);
+    assert!(
+        run.stderr.contains("embedded LinkWAN emulator"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn embedded_default_unknown_order_is_non_existent() {
+    let run = run(&["--order-id", "999"], &[]);
+    assert_eq!(run.code, 1);
+    let last = run.stderr.lines().last().unwrap();
+    assert!(last.starts_with("error: NonExistent: "), "{last}");
+    assert!(last.contains("RequestId: "), "{last}");
+}
+
+#[test]
+fn help_usage_and_missing_credentials() {
+    let help = run(&["--help"], &[]);
+    assert_eq!(help.code, 0);
+    for word in [
+        "--endpoint",
+        "--order-id",
+        "--timeout",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "emulator",
+    ] {
+        assert!(help.stdout.contains(word), "--help mentions {word}");
+    }
+    let bad = run(&["--bogus"], &[]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("--bogus"));
+    let bad = run(&["--timeout", "soon"], &[]);
+    assert_eq!(bad.code, 2);
+    let no_creds = run(&["--endpoint", "http://127.0.0.1:9"], &[]);
+    let line = single_error_line(&no_creds);
+    assert!(line.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_the_emulator_success_then_illegal_transition() {
+    let emulator = Emulator::start().await.unwrap();
+    let ok = run_against(&emulator, &[], None).await;
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    parse_success(&ok.stdout);
+    assert!(
+        ok.stderr.is_empty(),
+        "no emulator note with --endpoint: {}",
+        ok.stderr
+    );
+    assert_eq!(emulator.order_state("123"), Some(OrderState::Rejected));
+
+    let again = run_against(&emulator, &["--order-id", "123"], None).await;
+    let line = single_error_line(&again);
+    assert!(
+        line.starts_with("error: IllegalOrderStateTransition: "),
+        "{line}"
+    );
+    assert!(line.contains("RequestId: "), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_the_emulator_non_existent() {
+    let emulator = Emulator::start().await.unwrap();
+    let run = run_against(&emulator, &["--order-id", "404"], None).await;
+    let line = single_error_line(&run);
+    assert!(
+        line.starts_with("error: NonExistent: The specified resource does not exist."),
+        "{line}"
+    );
+    assert_eq!(emulator.order_state("123"), Some(OrderState::Pending));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_the_emulator_wrong_secret() {
+    let emulator = Emulator::start().await.unwrap();
+    let run = run_against(&emulator, &[], Some("wrong-secret")).await;
+    let line = single_error_line(&run);
+    assert!(line.contains("SignatureDoesNotMatch"), "{line}");
+    assert!(!line.contains("wrong-secret"), "{line}");
+    assert!(!line.contains(emulator.credentials().access_key_secret()));
+    assert_eq!(emulator.order_state("123"), Some(OrderState::Pending));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn order_id_with_reserved_and_non_ascii_characters_is_sent_exactly() {
+    let id = "a b*c~d/e+f=g&h%i?#[]!'();:@$,\"<>\\^`{|} 网关-Ünïcødé-🚀";
+    let emulator = Emulator::builder()
+        .order(id, OrderState::Pending)
+        .start()
+        .await
+        .unwrap();
+    let run = run_against(&emulator, &["--order-id", id], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    parse_success(&run.stdout);
+    assert_eq!(emulator.order_state(id), Some(OrderState::Rejected));
+    let sent = emulator.server().requests();
+    assert_eq!(sent.last().unwrap().param("OrderId"), Some(id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeout_bounds_a_stalled_server() {
+    let creds = Credentials::new("stall-id", "stall-secret");
+    let emulator = Emulator::builder()
+        .credentials(creds)
+        .configure(|server| {
+            server.handler("RejectJoinPermissionAuthOrder", |_| MockResponse::stall())
+        })
+        .start()
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let run = run_against(&emulator, &["--timeout", "1.5"], None).await;
+    let elapsed = started.elapsed();
+    let line = single_error_line(&run);
+    assert!(line.contains("timed out"), "{line}");
+    assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
