@@ -18,7 +18,9 @@ fn client(emulator: &Emulator) -> Client {
 }
 
 fn reject(id: &str) -> RejectJoinPermissionAuthOrder {
-    RejectJoinPermissionAuthOrder { order_id: id.into() }
+    RejectJoinPermissionAuthOrder {
+        order_id: id.into(),
+    }
 }
 
 #[tokio::test]
@@ -37,14 +39,18 @@ async fn pending_orders_move_once_and_only_once() {
     assert_eq!(emulator.order_state("123"), Some(OrderState::Rejected));
 
     let accepted = client
-        .call(&AcceptJoinPermissionAuthOrder { order_id: "a".into() })
+        .call(&AcceptJoinPermissionAuthOrder {
+            order_id: "a".into(),
+        })
         .await
         .unwrap();
     assert!(accepted.success);
     assert_eq!(emulator.order_state("a"), Some(OrderState::Accepted));
 
     let cancelled = client
-        .call(&CancelJoinPermissionAuthOrder { order_id: "c".into() })
+        .call(&CancelJoinPermissionAuthOrder {
+            order_id: "c".into(),
+        })
         .await
         .unwrap();
     assert!(cancelled.success);
@@ -52,7 +58,11 @@ async fn pending_orders_move_once_and_only_once() {
 
     for id in ["123", "a", "c"] {
         let err = client.call(&reject(id)).await.unwrap_err();
-        assert_eq!(err.code(), Some(&ErrorCode::IllegalOrderStateTransition), "{err}");
+        assert_eq!(
+            err.code(),
+            Some(&ErrorCode::IllegalOrderStateTransition),
+            "{err}"
+        );
         let service = err.as_service().unwrap();
         assert_eq!(service.status, 400);
         assert!(service.request_id.is_some());
@@ -122,14 +132,21 @@ async fn region_and_common_params_are_sent() {
 #[tokio::test]
 async fn sts_credentials_are_checked() {
     let creds = Credentials::new("sts-id", "sts-secret").with_security_token("CAIS/token+=");
-    let emulator = Emulator::builder().credentials(creds.clone()).start().await.unwrap();
+    let emulator = Emulator::builder()
+        .credentials(creds.clone())
+        .start()
+        .await
+        .unwrap();
     let ok = Client::builder()
         .endpoint(emulator.endpoint())
         .credentials(creds)
         .build()
         .unwrap();
     ok.call(&reject("123")).await.unwrap();
-    assert_eq!(emulator.server().requests()[0].param("SecurityToken"), Some("CAIS/token+="));
+    assert_eq!(
+        emulator.server().requests()[0].param("SecurityToken"),
+        Some("CAIS/token+=")
+    );
 
     let without_token = Client::builder()
         .endpoint(emulator.endpoint())
