@@ -36,7 +36,7 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         let Some(key) = key_name(cx, &meta, "field attribute", FIELD_KEYS) else {
             return Ok(());
         };
-        match key.as_str() {
+        match key {
             RENAME => {
                 let value = lit_str(cx, &meta, RENAME, "\"WireName\"");
                 set_once(cx, &meta.path, &mut out.rename, value, RENAME);
@@ -98,12 +98,12 @@ pub(crate) fn key_name(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     what: &str,
-    valid: &[&str],
-) -> Option<String> {
+    valid: &[&'static str],
+) -> Option<&'static str> {
     let name = meta.path.get_ident().map(|i| i.to_string());
-    match name {
-        Some(name) if valid.contains(&name.as_str()) => Some(name),
-        _ => {
+    match name.and_then(|n| valid.iter().find(|v| **v == n)) {
+        Some(known) => Some(*known),
+        None => {
             let written = quote::ToTokens::to_token_stream(&meta.path)
                 .to_string()
                 .replace(' ', "");
@@ -145,9 +145,9 @@ pub(crate) fn lit_str(
     if !expect_eq(cx, meta, key, example) {
         return None;
     }
-    match meta.input.parse::<LitStr>() {
-        Ok(lit) => Some(lit),
-        Err(_) => {
+    match meta.input.peek(LitStr) {
+        true => meta.input.parse::<LitStr>().ok(),
+        false => {
             error_here(
                 cx,
                 meta.input,

@@ -150,15 +150,11 @@ fn write_field(
         // `Option<T>` with `json`: omitted when `None`, like every other `Option`.
         Some(inner) => quote_spanned! {span=>
             if let #private::Option::Some(__value) = &self.#member {
-                <#private::Json<&#inner> as #private::RpcParam>::write_param(
-                    &#private::Json(__value), #name, #out,
-                );
+                <#inner as #private::JsonParam>::write_json(__value, #name, #out);
             }
         },
         None => quote_spanned! {span=>
-            <#private::Json<&#ty> as #private::RpcParam>::write_param(
-                &#private::Json(&self.#member), #name, #out,
-            );
+            <#ty as #private::JsonParam>::write_json(&self.#member, #name, #out);
         },
     }
 }

@@ -3,6 +3,7 @@
 use crate::args::Args;
 use crate::ast::{Container, Shape};
 use crate::ctxt::Ctxt;
+use crate::symbol;
 use proc_macro2::Span;
 use std::collections::HashMap;
 use syn::{GenericParam, LitStr};
@@ -25,8 +26,10 @@ impl Macro {
 
 /// The rules for `#[aliyun_rpc(...)]` keys.
 pub fn check_args(cx: &Ctxt, args: &Args) {
+    let written = |key| args.written.contains(&key);
     match &args.action {
         Some(action) => check_action(cx, action),
+        None if written(symbol::ACTION) => {}
         None => cx.error_at(
             Span::call_site(),
             "missing `action`: write `#[aliyun_rpc(action = \"ActionName\", version = \"YYYY-MM-DD\")]`",
@@ -34,6 +37,7 @@ pub fn check_args(cx: &Ctxt, args: &Args) {
     }
     match &args.version {
         Some(version) => check_version(cx, version),
+        None if written(symbol::VERSION) => {}
         None => cx.error_at(
             Span::call_site(),
             "missing `version`: write `#[aliyun_rpc(action = \"ActionName\", version = \"YYYY-MM-DD\")]`",
