@@ -86,7 +86,7 @@ fn for_each_rpc(
                 "expected `#[rpc(...)]`, e.g. `#[rpc(rename = \"Name\")]`",
             ),
             syn::Meta::NameValue(nv) => cx.error_spanned_by(
-                &nv.eq_token,
+                nv,
                 "expected `#[rpc(...)]`, e.g. `#[rpc(rename = \"Name\")]`",
             ),
         }
