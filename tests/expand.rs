@@ -392,3 +392,28 @@ fn json_errors_are_recorded_not_panicked() {
         params.error()
     );
 }
+
+/// A request that is also used as a nested param: its `#[rpc]` field attributes serve both.
+#[aliyun_rpc(action = "PutTarget", version = "2019-03-01")]
+#[derive(RpcParam)]
+pub struct PutTarget {
+    #[rpc(rename = "TargetID")]
+    pub target_id: String,
+    #[rpc(skip)]
+    pub local: u8,
+}
+
+#[derive(Deserialize)]
+pub struct PutTargetResponse {}
+
+#[test]
+fn request_that_also_derives_rpc_param() {
+    let request = PutTarget {
+        target_id: "t".into(),
+        local: 1,
+    };
+    assert_eq!(params_of(&request), pairs(&[("TargetID", "t")]));
+    let mut params = Params::new();
+    params.insert("Targets", &vec![request]);
+    assert_eq!(params.into_vec(), pairs(&[("Targets.1.TargetID", "t")]));
+}

@@ -186,3 +186,34 @@ fn option_inner(ty: &Type) -> Option<&Type> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::option_inner;
+    use quote::ToTokens;
+
+    fn inner(ty: &str) -> Option<String> {
+        let ty: syn::Type = syn::parse_str(ty).unwrap();
+        option_inner(&ty).map(|t| t.to_token_stream().to_string())
+    }
+
+    #[test]
+    fn recognises_option_spellings() {
+        assert_eq!(inner("Option<u32>").as_deref(), Some("u32"));
+        assert_eq!(
+            inner("std::option::Option<Vec<u8>>").as_deref(),
+            Some("Vec < u8 >")
+        );
+        assert_eq!(inner("core::option::Option<T>").as_deref(), Some("T"));
+        for not_option in [
+            "u32",
+            "Vec<u32>",
+            "::Option<u32>",
+            "my::Option<u32>",
+            "Option",
+            "<T as Tr>::Option<u8>",
+        ] {
+            assert_eq!(inner(not_option), None, "{not_option}");
+        }
+    }
+}

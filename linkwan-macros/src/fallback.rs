@@ -6,9 +6,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, GenericParam, Path, Type};
 
-/// The item with every `#[rpc(...)]` removed (struct, fields, variants' fields).
+/// The item with every `#[rpc(...)]` removed (struct, fields, variants' fields), unless
+/// the item also derives `RpcParam`, which declares `rpc` as its helper and reads them.
 pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
     let mut item = input.clone();
+    if derives_rpc_param(&input.attrs) {
+        return item;
+    }
     let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !crate::attr::is_rpc(a));
     keep(&mut item.attrs);
     match &mut item.data {
@@ -26,6 +30,26 @@ pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
             .for_each(|f| keep(&mut f.attrs)),
     }
     item
+}
+
+/// Whether `#[derive(..., RpcParam, ...)]` (any path ending in `RpcParam`) is present.
+fn derives_rpc_param(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|attr| {
+            let mut found = false;
+            // A malformed derive is rustc's to report; here it simply does not count.
+            let _ = attr.parse_nested_meta(|meta| {
+                found |= meta
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "RpcParam");
+                Ok(())
+            });
+            found
+        })
 }
 
 fn has_type_params(input: &DeriveInput) -> bool {

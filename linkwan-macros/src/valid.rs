@@ -160,14 +160,13 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
     let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
     for field in fields {
         let attrs = &field.attrs;
-        if let Some(skip) = &attrs.skip {
+        if attrs.skip.is_some() {
             if let Some(rename) = &attrs.rename {
                 cx.error_spanned_by(rename, "`rename` has no effect on a `skip`ped field");
             }
             if let Some(json) = &attrs.json {
                 cx.error_spanned_by(json, "`json` has no effect on a `skip`ped field");
             }
-            let _ = skip;
             continue;
         }
         if let Some(rename) = &attrs.rename {
