@@ -5,6 +5,7 @@ use crate::ast::{Container, Field};
 use crate::attr;
 use crate::ctxt::Ctxt;
 use crate::fallback;
+use crate::symbol;
 use crate::valid::{self, Macro};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -44,7 +45,17 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
             let imp = impl_rpc_request(&krate, &args, &cont);
             quote!(#item #imp)
         }
-        Err(err) => fallback::request(err, &input, &krate, args.response.as_ref(), item),
+        Err(err) => {
+            // `response` written but unusable: `()` keeps the placeholder impl valid
+            // without a second error about a `<Name>Response` nobody asked for.
+            let unit: Type = syn::parse_quote!(());
+            let response = match &args.response {
+                Some(ty) => Some(ty),
+                None if args.written.contains(&symbol::RESPONSE) => Some(&unit),
+                None => None,
+            };
+            fallback::request(err, &input, &krate, response, item)
+        }
     }
 }
 
