@@ -1,6 +1,6 @@
 //! The keys of `#[aliyun_rpc(...)]`: parsed into what was written, judged in `valid.rs`.
 
-use crate::attr::{crate_path, error_here, expect_eq, key_name, lit_str, set_once, skip_value};
+use crate::attr::{crate_path, error_here, expect_eq, first_time, key_name, lit_str, skip_value};
 use crate::ctxt::Ctxt;
 use crate::symbol::{self, ACTION, CRATE, IDEMPOTENT, METHOD, RESPONSE, STRUCT_KEYS, VERSION};
 use proc_macro2::TokenStream;
@@ -25,7 +25,7 @@ pub struct Args {
 /// Parses the attribute's arguments, recording every problem in `cx`.
 pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
     let mut args = Args::default();
-    let mut idempotent_seen: Option<bool> = None;
+    let mut given = Vec::new();
     let parser = syn::meta::parser(|meta| {
         let typo_of = meta
             .path
@@ -36,25 +36,24 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
             return Ok(());
         };
         args.written.push(key);
+        if !first_time(cx, &mut given, key, &meta) {
+            return Ok(());
+        }
         match key {
             ACTION => {
-                let v = lit_str(cx, &meta, ACTION, "\"DescribeRegions\"");
-                set_once(cx, &meta.path, &mut args.action, v, ACTION);
+                args.action = lit_str(cx, &meta, ACTION, "\"DescribeRegions\"");
             }
             VERSION => {
-                let v = lit_str(cx, &meta, VERSION, "\"2018-12-30\"");
-                set_once(cx, &meta.path, &mut args.version, v, VERSION);
+                args.version = lit_str(cx, &meta, VERSION, "\"2018-12-30\"");
             }
             METHOD => {
-                let v = lit_str(cx, &meta, METHOD, "\"POST\"");
-                set_once(cx, &meta.path, &mut args.method, v, METHOD);
+                args.method = lit_str(cx, &meta, METHOD, "\"POST\"");
             }
             CRATE => {
-                let v = crate_path(cx, &meta);
-                set_once(cx, &meta.path, &mut args.krate, v, CRATE);
+                args.krate = crate_path(cx, &meta);
             }
             RESPONSE => {
-                let v = if expect_eq(cx, &meta, RESPONSE, "MyResponse") {
+                args.response = if expect_eq(cx, &meta, RESPONSE, "MyResponse") {
                     if meta.input.peek(LitStr) {
                         error_here(
                             cx,
@@ -78,10 +77,9 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
                 } else {
                     None
                 };
-                set_once(cx, &meta.path, &mut args.response, v, RESPONSE);
             }
             IDEMPOTENT => {
-                let v = if meta.input.peek(Token![=]) {
+                args.idempotent = if meta.input.peek(Token![=]) {
                     let _ = meta.input.parse::<Token![=]>();
                     match meta.input.peek(LitBool) {
                         true => meta.input.parse::<LitBool>().ok().map(|b| b.value),
@@ -97,7 +95,6 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
                 } else {
                     Some(true)
                 };
-                set_once(cx, &meta.path, &mut idempotent_seen, v, IDEMPOTENT);
             }
             _ => unreachable!("key_name only returns known keys"),
         }
@@ -106,6 +103,5 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
     if let Err(err) = parser.parse2(tokens) {
         cx.syn_error(err);
     }
-    args.idempotent = idempotent_seen;
     args
 }

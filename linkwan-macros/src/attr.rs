@@ -32,22 +32,23 @@ pub fn is_rpc(attr: &Attribute) -> bool {
 /// Parses every `#[rpc(...)]` on a field.
 pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
+    let mut given = Vec::new();
     for_each_rpc(cx, attrs, |meta| {
         let Some(key) = key_name(cx, &meta, "field attribute", FIELD_KEYS) else {
             return Ok(());
         };
+        if !first_time(cx, &mut given, key, &meta) {
+            return Ok(());
+        }
         match key {
-            RENAME => {
-                let value = lit_str(cx, &meta, RENAME, "\"WireName\"");
-                set_once(cx, &meta.path, &mut out.rename, value, RENAME);
-            }
+            RENAME => out.rename = lit_str(cx, &meta, RENAME, "\"WireName\""),
             JSON => {
                 flag(cx, &meta, JSON);
-                set_once(cx, &meta.path, &mut out.json, Some(meta.path.clone()), JSON);
+                out.json = Some(meta.path.clone());
             }
             SKIP => {
                 flag(cx, &meta, SKIP);
-                set_once(cx, &meta.path, &mut out.skip, Some(meta.path.clone()), SKIP);
+                out.skip = Some(meta.path.clone());
             }
             _ => unreachable!("key_name only returns known keys"),
         }
@@ -59,10 +60,12 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 /// Parses every `#[rpc(...)]` on a `#[derive(RpcParam)]` struct.
 pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
+    let mut given = Vec::new();
     for_each_rpc(cx, attrs, |meta| {
-        if key_name(cx, &meta, "struct attribute", CONTAINER_KEYS).is_some() {
-            let value = crate_path(cx, &meta);
-            set_once(cx, &meta.path, &mut out.krate, value, CRATE);
+        if key_name(cx, &meta, "struct attribute", CONTAINER_KEYS).is_some()
+            && first_time(cx, &mut given, CRATE, &meta)
+        {
+            out.krate = crate_path(cx, &meta);
         }
         Ok(())
     });
@@ -117,21 +120,24 @@ pub(crate) fn key_name(
     }
 }
 
-/// Stores `value` unless the key was already given (then: "duplicate ...").
-pub(crate) fn set_once<T>(
+/// Whether `key` is given for the first time; a repeat is reported at the key (even when
+/// the first value was unusable) and its value skipped.
+pub(crate) fn first_time(
     cx: &Ctxt,
-    key: &Path,
-    slot: &mut Option<T>,
-    value: Option<T>,
-    name: &str,
-) {
-    if slot.is_some() {
+    given: &mut Vec<&'static str>,
+    key: &'static str,
+    meta: &ParseNestedMeta,
+) -> bool {
+    if given.contains(&key) {
         cx.error_spanned_by(
-            key,
-            format!("duplicate `{name}`; it may be given only once"),
+            &meta.path,
+            format!("duplicate `{key}`; it may be given only once"),
         );
-    } else if value.is_some() {
-        *slot = value;
+        skip_value(meta.input);
+        false
+    } else {
+        given.push(key);
+        true
     }
 }
 

@@ -7,6 +7,8 @@ struct DuplicateFieldAttributes {
     #[rpc(json)]
     #[rpc(json)]
     twice_in_two: Vec<u8>,
+    #[rpc(rename = 1, rename = "X")]
+    unusable_then_repeated: String,
     #[rpc(skip, skip)]
     skipped_twice: String,
 }
