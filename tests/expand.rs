@@ -417,3 +417,111 @@ fn request_that_also_derives_rpc_param() {
     params.insert("Targets", &vec![request]);
     assert_eq!(params.into_vec(), pairs(&[("Targets.1.TargetID", "t")]));
 }
+
+/// Shadowed prelude names, primitives and the expansion's internal names (same as the
+/// `tests/ui/pass/hygiene.rs` fixture, here with the params checked).
+#[derive(Deserialize)]
+pub struct HygienicResponse {}
+
+#[allow(non_camel_case_types, dead_code)]
+mod shadowed {
+    use linkwan_runtime::{aliyun_rpc, RpcParam, RpcRequest};
+
+    struct Option;
+    struct String;
+    struct Result;
+    struct Vec;
+    struct Some;
+    struct None;
+    struct bool;
+    struct str;
+    struct Params;
+    struct Json;
+    struct Method;
+    struct Box;
+    mod __private {}
+
+    #[derive(RpcParam)]
+    struct Tag {
+        key: std::string::String,
+        value: core::option::Option<u8>,
+    }
+
+    #[aliyun_rpc(action = "Hygienic", version = "2019-03-01", method = "GET", idempotent, response = super::HygienicResponse)]
+    struct Hygienic<'a> {
+        name: std::string::String,
+        maybe: core::option::Option<&'a core::primitive::str>,
+        #[rpc(json)]
+        json: core::option::Option<u32>,
+        tag: std::vec::Vec<Tag>,
+        // Names the expansion uses internally.
+        __params: u8,
+        __out: u8,
+        #[rpc(rename = "NameInternal")]
+        __name: u8,
+        __value: u8,
+    }
+
+    pub fn run() {
+        let request = Hygienic {
+            name: "n".into(),
+            maybe: core::option::Option::Some("m"),
+            json: core::option::Option::Some(1),
+            tag: std::vec![Tag {
+                key: "k".into(),
+                value: core::option::Option::None
+            }],
+            __params: 1,
+            __out: 2,
+            __name: 3,
+            __value: 4,
+        };
+        let mut params = linkwan_runtime::Params::new();
+        request.write_params(&mut params);
+        assert_eq!(params.len(), 8);
+        assert_eq!(params.get("Json"), core::option::Option::Some("1"));
+        assert_eq!(params.get("Tag.1.Key"), core::option::Option::Some("k"));
+        assert!(<Hygienic as RpcRequest>::IDEMPOTENT);
+    }
+}
+
+#[test]
+fn hygiene() {
+    shadowed::run();
+}
+
+/// Lifetimes on nested params and on the request, raw identifiers.
+#[derive(RpcParam)]
+pub struct Label<'a> {
+    pub r#type: &'a str,
+}
+
+#[aliyun_rpc(action = "Borrowing", version = "2019-03-01")]
+pub struct Borrowing<'a, 'b: 'a> {
+    pub r#type: &'a str,
+    pub r#match: Option<&'b str>,
+    #[rpc(rename = "Labels")]
+    pub label: Vec<Label<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct BorrowingResponse {}
+
+#[test]
+fn lifetimes_and_raw_identifiers() {
+    let owned = String::from("abc");
+    let request = Borrowing {
+        r#type: &owned,
+        r#match: Some("m"),
+        label: vec![Label { r#type: "x" }, Label { r#type: "y" }],
+    };
+    assert_eq!(
+        params_of(&request),
+        pairs(&[
+            ("Type", "abc"),
+            ("Match", "m"),
+            ("Labels.1.Type", "x"),
+            ("Labels.2.Type", "y"),
+        ])
+    );
+}

@@ -63,6 +63,9 @@ mod shadowed {
     }
 }
 
-fn main() {
+#[allow(dead_code)]
+fn check() {
     shadowed::run();
 }
+
+fn main() {}

@@ -25,7 +25,9 @@ fn write<R: RpcRequest>(request: &R) -> Params {
     params
 }
 
-fn main() {
+/// Type-checked, not run: the behaviour is asserted in `tests/expand.rs`.
+#[allow(dead_code)]
+fn check() {
     let owned = String::from("abc");
     let request = Borrowing {
         r#type: &owned,
@@ -37,3 +39,5 @@ fn main() {
     assert_eq!(params.get("Labels.1.Type"), Some("x"));
     assert_eq!(params.len(), 2);
 }
+
+fn main() {}

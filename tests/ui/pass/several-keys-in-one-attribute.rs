@@ -12,9 +12,13 @@ struct ApplyConfig {
 #[derive(serde::Deserialize)]
 struct ApplyConfigResponse {}
 
-fn main() {
+/// Type-checked, not run: the behaviour is asserted in `tests/expand.rs`.
+#[allow(dead_code)]
+fn check() {
     let mut params = Params::new();
     ApplyConfig { config: vec![1], note: String::new() }.write_params(&mut params);
     assert_eq!(params.get("Config"), Some("[1]"));
     assert_eq!(params.len(), 1);
 }
+
+fn main() {}
