@@ -393,9 +393,10 @@ fn json_errors_are_recorded_not_panicked() {
     );
 }
 
-/// A request that is also used as a nested param: its `#[rpc]` field attributes serve both.
-#[aliyun_rpc(action = "PutTarget", version = "2019-03-01")]
+/// A request that is also used as a nested param: its `#[rpc]` attributes serve both.
+#[aliyun_rpc(action = "PutTarget", version = "2019-03-01", crate = "crate::sdk::rt")]
 #[derive(RpcParam)]
+#[rpc(crate = "crate::sdk::rt")]
 pub struct PutTarget {
     #[rpc(rename = "TargetID")]
     pub target_id: String,
@@ -481,7 +482,7 @@ mod shadowed {
         assert_eq!(params.len(), 8);
         assert_eq!(params.get("Json"), core::option::Option::Some("1"));
         assert_eq!(params.get("Tag.1.Key"), core::option::Option::Some("k"));
-        assert!(<Hygienic as RpcRequest>::IDEMPOTENT);
+        assert!(super::idempotent::<Hygienic>());
     }
 }
 

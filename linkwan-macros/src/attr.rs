@@ -29,6 +29,26 @@ pub fn is_rpc(attr: &Attribute) -> bool {
     attr.path().is_ident(RPC)
 }
 
+/// Whether `#[derive(..., RpcParam, ...)]` (any path ending in `RpcParam`) is present.
+pub fn derives_rpc_param(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|attr| {
+            let mut found = false;
+            // A malformed derive is rustc's to report; here it simply does not count.
+            let _ = attr.parse_nested_meta(|meta| {
+                found |= meta
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "RpcParam");
+                Ok(())
+            });
+            found
+        })
+}
+
 /// Parses every `#[rpc(...)]` on a field.
 pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();

@@ -31,13 +31,7 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     let cont = Container::from_ast(&cx, &input);
     valid::check_args(&cx, &args);
     valid::check_container(&cx, &cont, Macro::AliyunRpc);
-    for attr in input.attrs.iter().filter(|a| attr::is_rpc(a)) {
-        cx.error_spanned_by(
-            attr,
-            "`#[rpc(...)]` on the struct is for `#[derive(RpcParam)]`; \
-             put request keys in `#[aliyun_rpc(...)]`",
-        );
-    }
+    valid::check_request_attrs(&cx, &input.attrs);
     let krate = crate_path(args.krate.as_ref());
     let item = fallback::strip_rpc_attrs(&input);
     match cx.check() {

@@ -10,7 +10,7 @@ use syn::{Data, DeriveInput, GenericParam, Path, Type};
 /// the item also derives `RpcParam`, which declares `rpc` as its helper and reads them.
 pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
     let mut item = input.clone();
-    if derives_rpc_param(&input.attrs) {
+    if crate::attr::derives_rpc_param(&input.attrs) {
         return item;
     }
     let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !crate::attr::is_rpc(a));
@@ -30,26 +30,6 @@ pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
             .for_each(|f| keep(&mut f.attrs)),
     }
     item
-}
-
-/// Whether `#[derive(..., RpcParam, ...)]` (any path ending in `RpcParam`) is present.
-fn derives_rpc_param(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|attr| {
-            let mut found = false;
-            // A malformed derive is rustc's to report; here it simply does not count.
-            let _ = attr.parse_nested_meta(|meta| {
-                found |= meta
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "RpcParam");
-                Ok(())
-            });
-            found
-        })
 }
 
 fn has_type_params(input: &DeriveInput) -> bool {

@@ -117,6 +117,20 @@ fn check_method(cx: &Ctxt, lit: &LitStr) {
     }
 }
 
+/// `#[rpc(...)]` on a request struct belongs to `#[derive(RpcParam)]` only.
+pub fn check_request_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) {
+    if crate::attr::derives_rpc_param(attrs) {
+        return;
+    }
+    for attr in attrs.iter().filter(|a| crate::attr::is_rpc(a)) {
+        cx.error_spanned_by(
+            attr,
+            "`#[rpc(...)]` on the struct is for `#[derive(RpcParam)]`; \
+             put request keys in `#[aliyun_rpc(...)]`",
+        );
+    }
+}
+
 /// The rules for the item: shape, generics, field attributes, wire names.
 pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
     let name = mac.name();
