@@ -20,6 +20,9 @@ pub struct Args {
     /// Keys that were written, even with an unusable value, and keys an unknown key looks
     /// like a typo of: no "missing `action`" after "`action` takes a string literal".
     pub written: Vec<&'static str>,
+    /// The arguments stopped parsing at a syntax error: keys after it were not seen, so
+    /// none can be called missing.
+    pub incomplete: bool,
 }
 
 /// Parses the attribute's arguments, recording every problem in `cx`.
@@ -102,6 +105,7 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
     });
     if let Err(err) = parser.parse2(tokens) {
         cx.syn_error(err);
+        args.incomplete = true;
     }
     args
 }

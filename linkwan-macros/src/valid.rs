@@ -26,7 +26,7 @@ impl Macro {
 
 /// The rules for `#[aliyun_rpc(...)]` keys.
 pub fn check_args(cx: &Ctxt, args: &Args) {
-    let written = |key| args.written.contains(&key);
+    let written = |key| args.incomplete || args.written.contains(&key);
     match &args.action {
         Some(action) => check_action(cx, action),
         None if written(symbol::ACTION) => {}
