@@ -10,7 +10,7 @@
 //! | every integer type, `f32`, `f64` | decimal (`Display`) |
 //! | `Option<T>` | nothing when `None` |
 //! | `Vec<T>`, `[T]`, `[T; N]` | `Name.1`, `Name.2`, … (1-based) |
-//! | a struct deriving [`RpcParam`](crate::RpcParam) | `Name.Key` for each field, so a list of them is `Name.1.Key` |
+//! | a struct deriving [`RpcParam`](macro@crate::RpcParam) | `Name.Key` for each field, so a list of them is `Name.1.Key` |
 //! | [`Json<T>`] | the value serialized as a JSON string |
 //!
 //! ```
