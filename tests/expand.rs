@@ -12,6 +12,11 @@ fn params_of<R: RpcRequest>(request: &R) -> Vec<(String, String)> {
     params.into_vec()
 }
 
+/// Read through the trait, as the client does.
+fn idempotent<R: RpcRequest>() -> bool {
+    R::IDEMPOTENT
+}
+
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
     expected
         .iter()
@@ -47,7 +52,7 @@ fn contract_example() {
     );
     assert_eq!(RejectJoinPermissionAuthOrder::VERSION, "2018-12-30");
     assert_eq!(RejectJoinPermissionAuthOrder::METHOD, Method::Post);
-    assert!(!RejectJoinPermissionAuthOrder::IDEMPOTENT);
+    assert!(!idempotent::<RejectJoinPermissionAuthOrder>());
     assert_eq!(
         TypeId::of::<<RejectJoinPermissionAuthOrder as RpcRequest>::Response>(),
         TypeId::of::<RejectJoinPermissionAuthOrderResponse>()
@@ -233,7 +238,7 @@ pub struct DescribeRegionsResponse {}
 #[test]
 fn empty_struct_and_idempotent_flag() {
     assert!(params_of(&DescribeRegions {}).is_empty());
-    assert!(DescribeRegions::IDEMPOTENT);
+    assert!(idempotent::<DescribeRegions>());
     assert_eq!(DescribeRegions::VERSION, "2014-05-26");
 }
 
@@ -262,14 +267,14 @@ pub struct DeleteNode {
 #[test]
 fn method_response_and_idempotent_keys() {
     assert_eq!(CountNodes::METHOD, Method::Get);
-    assert!(CountNodes::IDEMPOTENT);
+    assert!(idempotent::<CountNodes>());
     assert_eq!(
         TypeId::of::<<CountNodes as RpcRequest>::Response>(),
         TypeId::of::<Custom>()
     );
     assert!(params_of(&CountNodes { fuzzy: None }).is_empty());
     assert_eq!(DeleteNode::METHOD, Method::Post);
-    assert!(!DeleteNode::IDEMPOTENT);
+    assert!(!idempotent::<DeleteNode>());
     assert_eq!(
         TypeId::of::<<DeleteNode as RpcRequest>::Response>(),
         TypeId::of::<Custom>()
@@ -385,5 +390,139 @@ fn json_errors_are_recorded_not_panicked() {
         params.error().unwrap().contains("Map"),
         "{:?}",
         params.error()
+    );
+}
+
+/// A request that is also used as a nested param: its `#[rpc]` attributes serve both.
+#[aliyun_rpc(action = "PutTarget", version = "2019-03-01", crate = "crate::sdk::rt")]
+#[derive(RpcParam)]
+#[rpc(crate = "crate::sdk::rt")]
+pub struct PutTarget {
+    #[rpc(rename = "TargetID")]
+    pub target_id: String,
+    #[rpc(skip)]
+    pub local: u8,
+}
+
+#[derive(Deserialize)]
+pub struct PutTargetResponse {}
+
+#[test]
+fn request_that_also_derives_rpc_param() {
+    let request = PutTarget {
+        target_id: "t".into(),
+        local: 1,
+    };
+    assert_eq!(params_of(&request), pairs(&[("TargetID", "t")]));
+    let mut params = Params::new();
+    params.insert("Targets", &vec![request]);
+    assert_eq!(params.into_vec(), pairs(&[("Targets.1.TargetID", "t")]));
+}
+
+/// Shadowed prelude names, primitives and the expansion's internal names (same as the
+/// `tests/ui/pass/hygiene.rs` fixture, here with the params checked).
+#[derive(Deserialize)]
+pub struct HygienicResponse {}
+
+#[allow(non_camel_case_types, dead_code)]
+mod shadowed {
+    use linkwan_runtime::{aliyun_rpc, RpcParam, RpcRequest};
+
+    struct Option;
+    struct String;
+    struct Result;
+    struct Vec;
+    struct Some;
+    struct None;
+    struct bool;
+    struct str;
+    struct Params;
+    struct Json;
+    struct Method;
+    struct Box;
+    mod __private {}
+
+    #[derive(RpcParam)]
+    struct Tag {
+        key: std::string::String,
+        value: core::option::Option<u8>,
+    }
+
+    #[aliyun_rpc(action = "Hygienic", version = "2019-03-01", method = "GET", idempotent, response = super::HygienicResponse)]
+    struct Hygienic<'a> {
+        name: std::string::String,
+        maybe: core::option::Option<&'a core::primitive::str>,
+        #[rpc(json)]
+        json: core::option::Option<u32>,
+        tag: std::vec::Vec<Tag>,
+        // Names the expansion uses internally.
+        __params: u8,
+        __out: u8,
+        #[rpc(rename = "NameInternal")]
+        __name: u8,
+        __value: u8,
+    }
+
+    pub fn run() {
+        let request = Hygienic {
+            name: "n".into(),
+            maybe: core::option::Option::Some("m"),
+            json: core::option::Option::Some(1),
+            tag: std::vec![Tag {
+                key: "k".into(),
+                value: core::option::Option::None
+            }],
+            __params: 1,
+            __out: 2,
+            __name: 3,
+            __value: 4,
+        };
+        let mut params = linkwan_runtime::Params::new();
+        request.write_params(&mut params);
+        assert_eq!(params.len(), 8);
+        assert_eq!(params.get("Json"), core::option::Option::Some("1"));
+        assert_eq!(params.get("Tag.1.Key"), core::option::Option::Some("k"));
+        assert!(super::idempotent::<Hygienic>());
+    }
+}
+
+#[test]
+fn hygiene() {
+    shadowed::run();
+}
+
+/// Lifetimes on nested params and on the request, raw identifiers.
+#[derive(RpcParam)]
+pub struct Label<'a> {
+    pub r#type: &'a str,
+}
+
+#[aliyun_rpc(action = "Borrowing", version = "2019-03-01")]
+pub struct Borrowing<'a, 'b: 'a> {
+    pub r#type: &'a str,
+    pub r#match: Option<&'b str>,
+    #[rpc(rename = "Labels")]
+    pub label: Vec<Label<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct BorrowingResponse {}
+
+#[test]
+fn lifetimes_and_raw_identifiers() {
+    let owned = String::from("abc");
+    let request = Borrowing {
+        r#type: &owned,
+        r#match: Some("m"),
+        label: vec![Label { r#type: "x" }, Label { r#type: "y" }],
+    };
+    assert_eq!(
+        params_of(&request),
+        pairs(&[
+            ("Type", "abc"),
+            ("Match", "m"),
+            ("Labels.1.Type", "x"),
+            ("Labels.2.Type", "y"),
+        ])
     );
 }

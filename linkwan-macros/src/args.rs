@@ -1,8 +1,8 @@
 //! The keys of `#[aliyun_rpc(...)]`: parsed into what was written, judged in `valid.rs`.
 
-use crate::attr::{crate_path, error_here, expect_eq, key_name, lit_str, set_once, skip_value};
+use crate::attr::{crate_path, error_here, expect_eq, first_time, key_name, lit_str, skip_value};
 use crate::ctxt::Ctxt;
-use crate::symbol::{ACTION, CRATE, IDEMPOTENT, METHOD, RESPONSE, STRUCT_KEYS, VERSION};
+use crate::symbol::{self, ACTION, CRATE, IDEMPOTENT, METHOD, RESPONSE, STRUCT_KEYS, VERSION};
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
 use syn::{LitBool, LitStr, Path, Token, Type};
@@ -17,57 +17,76 @@ pub struct Args {
     pub krate: Option<Path>,
     /// `idempotent` / `idempotent = true|false`.
     pub idempotent: Option<bool>,
+    /// Keys that were written, even with an unusable value, and keys an unknown key looks
+    /// like a typo of: no "missing `action`" after "`action` takes a string literal".
+    pub written: Vec<&'static str>,
+    /// The arguments stopped parsing at a syntax error: keys after it were not seen, so
+    /// none can be called missing.
+    pub incomplete: bool,
 }
 
 /// Parses the attribute's arguments, recording every problem in `cx`.
 pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
     let mut args = Args::default();
-    let mut idempotent_seen: Option<bool> = None;
+    let mut given = Vec::new();
     let parser = syn::meta::parser(|meta| {
+        let typo_of = meta
+            .path
+            .get_ident()
+            .and_then(|i| symbol::closest(&i.to_string(), STRUCT_KEYS));
         let Some(key) = key_name(cx, &meta, "key", STRUCT_KEYS) else {
+            args.written.extend(typo_of);
             return Ok(());
         };
-        match key.as_str() {
+        args.written.push(key);
+        if !first_time(cx, &mut given, key, &meta) {
+            return Ok(());
+        }
+        match key {
             ACTION => {
-                let v = lit_str(cx, &meta, ACTION, "\"DescribeRegions\"");
-                set_once(cx, &meta.path, &mut args.action, v, ACTION);
+                args.action = lit_str(cx, &meta, ACTION, "\"DescribeRegions\"");
             }
             VERSION => {
-                let v = lit_str(cx, &meta, VERSION, "\"2018-12-30\"");
-                set_once(cx, &meta.path, &mut args.version, v, VERSION);
+                args.version = lit_str(cx, &meta, VERSION, "\"2018-12-30\"");
             }
             METHOD => {
-                let v = lit_str(cx, &meta, METHOD, "\"POST\"");
-                set_once(cx, &meta.path, &mut args.method, v, METHOD);
+                args.method = lit_str(cx, &meta, METHOD, "\"POST\"");
             }
             CRATE => {
-                let v = crate_path(cx, &meta);
-                set_once(cx, &meta.path, &mut args.krate, v, CRATE);
+                args.krate = crate_path(cx, &meta);
             }
             RESPONSE => {
-                let v = if expect_eq(cx, &meta, RESPONSE, "MyResponse") {
-                    match meta.input.parse::<Type>() {
-                        Ok(ty) => Some(ty),
-                        Err(_) => {
-                            error_here(
-                                cx,
-                                meta.input,
-                                "`response` takes a type: `response = MyResponse`",
-                            );
-                            None
+                args.response = if expect_eq(cx, &meta, RESPONSE, "MyResponse") {
+                    if meta.input.peek(LitStr) {
+                        error_here(
+                            cx,
+                            meta.input,
+                            "`response` takes a type, not a string: `response = MyResponse`",
+                        );
+                        None
+                    } else {
+                        match meta.input.parse::<Type>() {
+                            Ok(ty) => Some(ty),
+                            Err(err) => {
+                                cx.error_at(
+                                    err.span(),
+                                    "`response` takes a type: `response = MyResponse`",
+                                );
+                                skip_value(meta.input);
+                                None
+                            }
                         }
                     }
                 } else {
                     None
                 };
-                set_once(cx, &meta.path, &mut args.response, v, RESPONSE);
             }
             IDEMPOTENT => {
-                let v = if meta.input.peek(Token![=]) {
+                args.idempotent = if meta.input.peek(Token![=]) {
                     let _ = meta.input.parse::<Token![=]>();
-                    match meta.input.parse::<LitBool>() {
-                        Ok(b) => Some(b.value),
-                        Err(_) => {
+                    match meta.input.peek(LitBool) {
+                        true => meta.input.parse::<LitBool>().ok().map(|b| b.value),
+                        false => {
                             error_here(
                                 cx,
                                 meta.input,
@@ -79,18 +98,14 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
                 } else {
                     Some(true)
                 };
-                set_once(cx, &meta.path, &mut idempotent_seen, v, IDEMPOTENT);
             }
-            _ => {
-                skip_value(meta.input);
-                unreachable!("key_name only returns known keys")
-            }
+            _ => unreachable!("key_name only returns known keys"),
         }
         Ok(())
     });
     if let Err(err) = parser.parse2(tokens) {
         cx.syn_error(err);
+        args.incomplete = true;
     }
-    args.idempotent = idempotent_seen;
     args
 }

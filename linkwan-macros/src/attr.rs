@@ -29,25 +29,46 @@ pub fn is_rpc(attr: &Attribute) -> bool {
     attr.path().is_ident(RPC)
 }
 
+/// Whether `#[derive(..., RpcParam, ...)]` (any path ending in `RpcParam`) is present.
+pub fn derives_rpc_param(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|attr| {
+            let mut found = false;
+            // A malformed derive is rustc's to report; here it simply does not count.
+            let _ = attr.parse_nested_meta(|meta| {
+                found |= meta
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "RpcParam");
+                Ok(())
+            });
+            found
+        })
+}
+
 /// Parses every `#[rpc(...)]` on a field.
 pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs::default();
+    let mut given = Vec::new();
     for_each_rpc(cx, attrs, |meta| {
         let Some(key) = key_name(cx, &meta, "field attribute", FIELD_KEYS) else {
             return Ok(());
         };
-        match key.as_str() {
-            RENAME => {
-                let value = lit_str(cx, &meta, RENAME, "\"WireName\"");
-                set_once(cx, &meta.path, &mut out.rename, value, RENAME);
-            }
+        if !first_time(cx, &mut given, key, &meta) {
+            return Ok(());
+        }
+        match key {
+            RENAME => out.rename = lit_str(cx, &meta, RENAME, "\"WireName\""),
             JSON => {
                 flag(cx, &meta, JSON);
-                set_once(cx, &meta.path, &mut out.json, Some(meta.path.clone()), JSON);
+                out.json = Some(meta.path.clone());
             }
             SKIP => {
                 flag(cx, &meta, SKIP);
-                set_once(cx, &meta.path, &mut out.skip, Some(meta.path.clone()), SKIP);
+                out.skip = Some(meta.path.clone());
             }
             _ => unreachable!("key_name only returns known keys"),
         }
@@ -59,10 +80,12 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 /// Parses every `#[rpc(...)]` on a `#[derive(RpcParam)]` struct.
 pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
+    let mut given = Vec::new();
     for_each_rpc(cx, attrs, |meta| {
-        if key_name(cx, &meta, "struct attribute", CONTAINER_KEYS).is_some() {
-            let value = crate_path(cx, &meta);
-            set_once(cx, &meta.path, &mut out.krate, value, CRATE);
+        if key_name(cx, &meta, "struct attribute", CONTAINER_KEYS).is_some()
+            && first_time(cx, &mut given, CRATE, &meta)
+        {
+            out.krate = crate_path(cx, &meta);
         }
         Ok(())
     });
@@ -86,7 +109,7 @@ fn for_each_rpc(
                 "expected `#[rpc(...)]`, e.g. `#[rpc(rename = \"Name\")]`",
             ),
             syn::Meta::NameValue(nv) => cx.error_spanned_by(
-                &nv.eq_token,
+                nv,
                 "expected `#[rpc(...)]`, e.g. `#[rpc(rename = \"Name\")]`",
             ),
         }
@@ -98,12 +121,12 @@ pub(crate) fn key_name(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     what: &str,
-    valid: &[&str],
-) -> Option<String> {
+    valid: &[&'static str],
+) -> Option<&'static str> {
     let name = meta.path.get_ident().map(|i| i.to_string());
-    match name {
-        Some(name) if valid.contains(&name.as_str()) => Some(name),
-        _ => {
+    match name.and_then(|n| valid.iter().find(|v| **v == n)) {
+        Some(known) => Some(*known),
+        None => {
             let written = quote::ToTokens::to_token_stream(&meta.path)
                 .to_string()
                 .replace(' ', "");
@@ -117,21 +140,24 @@ pub(crate) fn key_name(
     }
 }
 
-/// Stores `value` unless the key was already given (then: "duplicate ...").
-pub(crate) fn set_once<T>(
+/// Whether `key` is given for the first time; a repeat is reported at the key (even when
+/// the first value was unusable) and its value skipped.
+pub(crate) fn first_time(
     cx: &Ctxt,
-    key: &Path,
-    slot: &mut Option<T>,
-    value: Option<T>,
-    name: &str,
-) {
-    if slot.is_some() {
+    given: &mut Vec<&'static str>,
+    key: &'static str,
+    meta: &ParseNestedMeta,
+) -> bool {
+    if given.contains(&key) {
         cx.error_spanned_by(
-            key,
-            format!("duplicate `{name}`; it may be given only once"),
+            &meta.path,
+            format!("duplicate `{key}`; it may be given only once"),
         );
-    } else if value.is_some() {
-        *slot = value;
+        skip_value(meta.input);
+        false
+    } else {
+        given.push(key);
+        true
     }
 }
 
@@ -145,9 +171,9 @@ pub(crate) fn lit_str(
     if !expect_eq(cx, meta, key, example) {
         return None;
     }
-    match meta.input.parse::<LitStr>() {
-        Ok(lit) => Some(lit),
-        Err(_) => {
+    match meta.input.peek(LitStr) {
+        true => meta.input.parse::<LitStr>().ok(),
+        false => {
             error_here(
                 cx,
                 meta.input,

@@ -19,12 +19,17 @@ impl Ctxt {
 
     /// Records an error pointing at `tokens`.
     pub fn error_spanned_by<T: ToTokens, M: Display>(&self, tokens: T, msg: M) {
-        self.syn_error(syn::Error::new_spanned(tokens.into_token_stream(), msg));
+        // Monomorphic from here on: one instantiation of `new_spanned`, less to compile.
+        self.push_spanned(tokens.into_token_stream(), msg.to_string());
+    }
+
+    fn push_spanned(&self, tokens: proc_macro2::TokenStream, msg: String) {
+        self.syn_error(syn::Error::new_spanned(tokens, msg));
     }
 
     /// Records an error at `span`.
     pub fn error_at<M: Display>(&self, span: proc_macro2::Span, msg: M) {
-        self.syn_error(syn::Error::new(span, msg));
+        self.syn_error(syn::Error::new(span, msg.to_string()));
     }
 
     /// Records one of syn's parse errors.

@@ -5,6 +5,7 @@ use crate::ast::{Container, Field};
 use crate::attr;
 use crate::ctxt::Ctxt;
 use crate::fallback;
+use crate::symbol;
 use crate::valid::{self, Macro};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -30,13 +31,7 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     let cont = Container::from_ast(&cx, &input);
     valid::check_args(&cx, &args);
     valid::check_container(&cx, &cont, Macro::AliyunRpc);
-    for attr in input.attrs.iter().filter(|a| attr::is_rpc(a)) {
-        cx.error_spanned_by(
-            attr,
-            "`#[rpc(...)]` on the struct is for `#[derive(RpcParam)]`; \
-             put request keys in `#[aliyun_rpc(...)]`",
-        );
-    }
+    valid::check_request_attrs(&cx, &input.attrs);
     let krate = crate_path(args.krate.as_ref());
     let item = fallback::strip_rpc_attrs(&input);
     match cx.check() {
@@ -44,7 +39,17 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
             let imp = impl_rpc_request(&krate, &args, &cont);
             quote!(#item #imp)
         }
-        Err(err) => fallback::request(err, &input, &krate, args.response.as_ref(), item),
+        Err(err) => {
+            // `response` written but unusable: `()` keeps the placeholder impl valid
+            // without a second error about a `<Name>Response` nobody asked for.
+            let unit: Type = syn::parse_quote!(());
+            let response = match &args.response {
+                Some(ty) => Some(ty),
+                None if args.written.contains(&symbol::RESPONSE) => Some(&unit),
+                None => None,
+            };
+            fallback::request(err, &input, &krate, response, item)
+        }
     }
 }
 
@@ -150,15 +155,11 @@ fn write_field(
         // `Option<T>` with `json`: omitted when `None`, like every other `Option`.
         Some(inner) => quote_spanned! {span=>
             if let #private::Option::Some(__value) = &self.#member {
-                <#private::Json<&#inner> as #private::RpcParam>::write_param(
-                    &#private::Json(__value), #name, #out,
-                );
+                <#inner as #private::JsonParam>::write_json(__value, #name, #out);
             }
         },
         None => quote_spanned! {span=>
-            <#private::Json<&#ty> as #private::RpcParam>::write_param(
-                &#private::Json(&self.#member), #name, #out,
-            );
+            <#ty as #private::JsonParam>::write_json(&self.#member, #name, #out);
         },
     }
 }
@@ -188,5 +189,36 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     match args.args.first() {
         Some(GenericArgument::Type(inner)) if args.args.len() == 1 => Some(inner),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::option_inner;
+    use quote::ToTokens;
+
+    fn inner(ty: &str) -> Option<String> {
+        let ty: syn::Type = syn::parse_str(ty).unwrap();
+        option_inner(&ty).map(|t| t.to_token_stream().to_string())
+    }
+
+    #[test]
+    fn recognises_option_spellings() {
+        assert_eq!(inner("Option<u32>").as_deref(), Some("u32"));
+        assert_eq!(
+            inner("std::option::Option<Vec<u8>>").as_deref(),
+            Some("Vec < u8 >")
+        );
+        assert_eq!(inner("core::option::Option<T>").as_deref(), Some("T"));
+        for not_option in [
+            "u32",
+            "Vec<u32>",
+            "::Option<u32>",
+            "my::Option<u32>",
+            "Option",
+            "<T as Tr>::Option<u8>",
+        ] {
+            assert_eq!(inner(not_option), None, "{not_option}");
+        }
     }
 }

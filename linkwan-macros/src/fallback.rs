@@ -6,9 +6,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, GenericParam, Path, Type};
 
-/// The item with every `#[rpc(...)]` removed (struct, fields, variants' fields).
+/// The item with every `#[rpc(...)]` removed (struct, fields, variants' fields), unless
+/// the item also derives `RpcParam`, which declares `rpc` as its helper and reads them.
 pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
     let mut item = input.clone();
+    if crate::attr::derives_rpc_param(&input.attrs) {
+        return item;
+    }
     let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !crate::attr::is_rpc(a));
     keep(&mut item.attrs);
     match &mut item.data {

@@ -123,7 +123,10 @@ use proc_macro::TokenStream;
 /// | `#[rpc(skip)]` | do not send the field |
 ///
 /// Lifetime and const parameters are supported; type parameters are not (write a
-/// concrete type, or implement `RpcRequest` by hand).
+/// concrete type, or implement `RpcRequest` by hand). A request struct may also
+/// `#[derive(RpcParam)]`; both then read the same `#[rpc(...)]` field attributes.
+///
+/// `#[aliyun_rpc]` may come before or after the struct's other attributes and derives.
 ///
 /// ```
 /// use linkwan_runtime::{aliyun_rpc, Method, Params, RpcParam, RpcRequest};

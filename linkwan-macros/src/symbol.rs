@@ -25,23 +25,29 @@ pub const FIELD_KEYS: &[&str] = &[RENAME, JSON, SKIP];
 /// The keys of `#[rpc(...)]` on a `#[derive(RpcParam)]` struct.
 pub const CONTAINER_KEYS: &[&str] = &[CRATE];
 
-/// "unknown key `x`", with the closest valid key suggested, or the list of valid keys.
-pub fn unknown_key_message(what: &str, found: &str, valid: &[&str]) -> String {
-    let mut msg = format!("unknown {what} `{found}`");
-    let closest = valid
+/// The valid key closest to `found`, if one is close enough to be a likely typo.
+pub fn closest(found: &str, valid: &[&'static str]) -> Option<&'static str> {
+    let found = found.to_ascii_lowercase();
+    valid
         .iter()
-        .map(|v| (edit_distance(&found.to_ascii_lowercase(), v), *v))
-        .min_by_key(|(d, _)| *d);
-    match closest {
-        Some((d, v)) if d <= (v.len() / 3).max(1) + usize::from(v.len() > 5) => {
-            msg.push_str(&format!("; did you mean `{v}`?"));
-        }
-        _ => {
+        .map(|v| (edit_distance(&found, v), *v))
+        .min_by_key(|(d, _)| *d)
+        .filter(|(d, v)| *d <= (v.len() / 3).max(1) + usize::from(v.len() > 5))
+        .map(|(_, v)| v)
+}
+
+/// "unknown key `x`", with the closest valid key suggested, or the list of valid keys.
+pub fn unknown_key_message(what: &str, found: &str, valid: &[&'static str]) -> String {
+    match closest(found, valid) {
+        Some(v) => format!("unknown {what} `{found}`; did you mean `{v}`?"),
+        None => {
             let list: Vec<String> = valid.iter().map(|v| format!("`{v}`")).collect();
-            msg.push_str(&format!("; expected one of {}", list.join(", ")));
+            format!(
+                "unknown {what} `{found}`; expected one of {}",
+                list.join(", ")
+            )
         }
     }
-    msg
 }
 
 /// Levenshtein distance over chars.

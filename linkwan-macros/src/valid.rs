@@ -3,6 +3,7 @@
 use crate::args::Args;
 use crate::ast::{Container, Shape};
 use crate::ctxt::Ctxt;
+use crate::symbol;
 use proc_macro2::Span;
 use std::collections::HashMap;
 use syn::{GenericParam, LitStr};
@@ -25,8 +26,10 @@ impl Macro {
 
 /// The rules for `#[aliyun_rpc(...)]` keys.
 pub fn check_args(cx: &Ctxt, args: &Args) {
+    let written = |key| args.incomplete || args.written.contains(&key);
     match &args.action {
         Some(action) => check_action(cx, action),
+        None if written(symbol::ACTION) => {}
         None => cx.error_at(
             Span::call_site(),
             "missing `action`: write `#[aliyun_rpc(action = \"ActionName\", version = \"YYYY-MM-DD\")]`",
@@ -34,6 +37,7 @@ pub fn check_args(cx: &Ctxt, args: &Args) {
     }
     match &args.version {
         Some(version) => check_version(cx, version),
+        None if written(symbol::VERSION) => {}
         None => cx.error_at(
             Span::call_site(),
             "missing `version`: write `#[aliyun_rpc(action = \"ActionName\", version = \"YYYY-MM-DD\")]`",
@@ -113,6 +117,20 @@ fn check_method(cx: &Ctxt, lit: &LitStr) {
     }
 }
 
+/// `#[rpc(...)]` on a request struct belongs to `#[derive(RpcParam)]` only.
+pub fn check_request_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) {
+    if crate::attr::derives_rpc_param(attrs) {
+        return;
+    }
+    for attr in attrs.iter().filter(|a| crate::attr::is_rpc(a)) {
+        cx.error_spanned_by(
+            attr,
+            "`#[rpc(...)]` on the struct is for `#[derive(RpcParam)]`; \
+             put request keys in `#[aliyun_rpc(...)]`",
+        );
+    }
+}
+
 /// The rules for the item: shape, generics, field attributes, wire names.
 pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
     let name = mac.name();
@@ -156,14 +174,13 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
     let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
     for field in fields {
         let attrs = &field.attrs;
-        if let Some(skip) = &attrs.skip {
+        if attrs.skip.is_some() {
             if let Some(rename) = &attrs.rename {
                 cx.error_spanned_by(rename, "`rename` has no effect on a `skip`ped field");
             }
             if let Some(json) = &attrs.json {
                 cx.error_spanned_by(json, "`json` has no effect on a `skip`ped field");
             }
-            let _ = skip;
             continue;
         }
         if let Some(rename) = &attrs.rename {

@@ -17,3 +17,22 @@ pub fn nested_key(name: &str, key: &str) -> String {
     out.push_str(key);
     out
 }
+
+/// How a `#[rpc(json)]` field is written: as [`Json`]. A trait (not a function) so that the
+/// expansion can name the field's type, `<FieldType as JsonParam>::write_json`, and rustc
+/// reports a missing `Serialize` at that type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent with `#[rpc(json)]`: it does not implement `serde::Serialize`",
+    label = "not `serde::Serialize`",
+    note = "derive or implement `serde::Serialize` for it, or drop `#[rpc(json)]` if it implements `RpcParam`"
+)]
+pub trait JsonParam {
+    /// Writes `self` as a JSON string under `name`.
+    fn write_json(&self, name: &str, out: &mut Params);
+}
+
+impl<T: serde::Serialize + ?Sized> JsonParam for T {
+    fn write_json(&self, name: &str, out: &mut Params) {
+        Json(self).write_param(name, out)
+    }
+}

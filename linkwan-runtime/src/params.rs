@@ -10,7 +10,7 @@
 //! | every integer type, `f32`, `f64` | decimal (`Display`) |
 //! | `Option<T>` | nothing when `None` |
 //! | `Vec<T>`, `[T]`, `[T; N]` | `Name.1`, `Name.2`, … (1-based) |
-//! | a struct deriving [`RpcParam`] | `Name.Key` for each field, so a list of them is `Name.1.Key` |
+//! | a struct deriving [`RpcParam`](macro@crate::RpcParam) | `Name.Key` for each field, so a list of them is `Name.1.Key` |
 //! | [`Json<T>`] | the value serialized as a JSON string |
 //!
 //! ```
@@ -140,6 +140,11 @@ impl<'a> IntoIterator for &'a Params {
 /// assert_eq!(params.get("FreqBand"), Some("CN470"));
 /// # let _ = Band::Eu868;
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be sent as an RPC param: it does not implement `RpcParam`",
+    label = "not an RPC param",
+    note = "params are strings, `bool`, integers, floats, `Option<T>`, `Vec<T>`, structs with `#[derive(RpcParam)]`, or any type implementing `RpcParam`; send a `serde::Serialize` type as a JSON string with `#[rpc(json)]`"
+)]
 pub trait RpcParam {
     /// Writes `self` under the wire name `name` (`OrderId`, `Tag.1`, …) into `out`.
     fn write_param(&self, name: &str, out: &mut Params);

@@ -1,0 +1,19 @@
+use linkwan_runtime::aliyun_rpc;
+
+#[aliyun_rpc(action = DescribeRegions, version = 20181230)]
+struct NotStrings {}
+
+#[aliyun_rpc(action = "A", version = "2018-12-30", idempotent = "yes", crate = "not a path!")]
+struct BadFlagAndCrate {}
+
+#[aliyun_rpc(action, version = "2018-12-30", response = "Custom")]
+struct MissingValueAndStringResponse {}
+
+#[derive(serde::Deserialize)]
+struct NotStringsResponse {}
+#[derive(serde::Deserialize)]
+struct BadFlagAndCrateResponse {}
+#[derive(serde::Deserialize)]
+struct MissingValueAndStringResponseResponse {}
+
+fn main() {}

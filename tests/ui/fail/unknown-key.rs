@@ -1,0 +1,19 @@
+use linkwan_runtime::aliyun_rpc;
+
+#[aliyun_rpc(acton = "DescribeRegions", version = "2014-05-26")]
+struct Typo {}
+
+#[aliyun_rpc(action = "A", version = "2014-05-26", respnse = ARsp, idempotnt, Method = "GET")]
+struct SeveralTypos {}
+
+#[aliyun_rpc(action = "B", version = "2014-05-26", timeout = 5, serde::rename = "x")]
+struct FarFromAnyKey {}
+
+#[derive(serde::Deserialize)]
+struct TypoResponse {}
+#[derive(serde::Deserialize)]
+struct SeveralTyposResponse {}
+#[derive(serde::Deserialize)]
+struct FarFromAnyKeyResponse {}
+
+fn main() {}
