@@ -36,6 +36,9 @@
 //! loopback that verifies signatures like the platform: the example's embedded default and
 //! a server for your tests.
 #![warn(missing_docs)]
+// `linkwan_runtime::Error` holds a `ServiceError` by value (a contract): large, but moved
+// only on failure.
+#![allow(clippy::result_large_err)]
 
 mod order;
 
