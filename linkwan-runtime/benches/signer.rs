@@ -57,9 +57,14 @@ fn main() {
     let doc: Value = serde_json::from_str(include_str!("../tests/data/signature_v1.json"))
         .expect("the vector file is JSON");
     let cases = doc["cases"].as_array().expect("a `cases` array");
+    // `BENCH_CASE=name` measures only the cases whose name contains `name`.
+    let only = std::env::var("BENCH_CASE").unwrap_or_default();
     let mut summary = Vec::new();
     for case in cases {
         let name = case["name"].as_str().expect("name");
+        if !name.contains(&only) {
+            continue;
+        }
         let method = case["method"].as_str().expect("method");
         let secret = case["secret"].as_str().expect("secret");
         let params: Vec<(&str, &str)> = case["params"]

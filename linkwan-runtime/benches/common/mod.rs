@@ -116,12 +116,19 @@ impl Bench {
             .collect()
     }
 
-    /// Runs the functions matching `only` for a second each; reports nothing measured.
+    /// Runs the functions matching `only` for a second each (or `BENCH_CALLS` times, for
+    /// instruction counts under valgrind); reports nothing measured.
     fn profile(&self, only: &str, fns: &mut [(&'static str, &mut dyn FnMut())]) -> Vec<Measured> {
+        let fixed: Option<u64> = std::env::var("BENCH_CALLS")
+            .ok()
+            .and_then(|s| s.parse().ok());
         for (name, f) in fns.iter_mut().filter(|(name, _)| name.contains(only)) {
             let start = Instant::now();
             let mut calls = 0u64;
-            while start.elapsed() < Duration::from_secs(1) {
+            while match fixed {
+                Some(n) => calls < n,
+                None => start.elapsed() < Duration::from_secs(1),
+            } {
                 for _ in 0..1000 {
                     f();
                 }
