@@ -255,12 +255,14 @@ pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &st
     let mut mac = Encoder::twice(hmac_sha1(access_key_secret));
     mac.raw(method.as_bytes());
     mac.raw(b"&%2F&");
-    let mut both = (query, mac);
+    let mut both = Both {
+        once: query,
+        twice: mac,
+    };
     write_canonical(params, &mut both);
-    let (query, mac) = both;
     Signed {
-        canonical_query: ascii_string(query.finish()),
-        signature: base64_signature(mac.finish()),
+        canonical_query: ascii_string(both.once.finish()),
+        signature: base64_signature(both.twice.finish()),
     }
 }
 
@@ -358,22 +360,64 @@ trait Sink {
     fn amp(&mut self);
 }
 
-/// Both sinks, for [`sign_v1`]: the canonical query and the MAC of its encoding.
-impl<A: Sink, B: Sink> Sink for (A, B) {
+/// Both encodings at once, for [`sign_v1`]: the canonical query, and the MAC of its
+/// encoding. Each word is classified once for the two.
+struct Both<A: Output, B: Output> {
+    once: Encoder<A>,
+    twice: Encoder<B>,
+}
+
+impl<A: Output, B: Output> Sink for Both<A, B> {
     #[inline(always)]
     fn component(&mut self, bytes: &[u8]) {
-        self.0.component(bytes);
-        self.1.component(bytes);
+        let need = 5 * bytes.len() + 8;
+        if self.once.len + need > BUF || self.twice.len + need > BUF {
+            // A buffer is full (or the input long): each encoder flushes on its own.
+            self.once.component(bytes);
+            self.twice.component(bytes);
+            return;
+        }
+        let (mut a, mut b) = (self.once.len, self.twice.len);
+        let (once, twice) = (&mut self.once.buf, &mut self.twice.buf);
+        let words = bytes.chunks_exact(8);
+        let tail = words.remainder();
+        for word in words {
+            if reserved_bytes(u64::from_le_bytes(word.try_into().unwrap_or_default())) == 0 {
+                once[a..a + 8].copy_from_slice(word);
+                twice[b..b + 8].copy_from_slice(word);
+                a += 8;
+                b += 8;
+            } else {
+                a = encode_bytes(&ENCODE, word, once, a);
+                b = encode_bytes(&ENCODE_TWICE, word, twice, b);
+            }
+        }
+        if !tail.is_empty() {
+            let (word, n) = load_word(tail);
+            if reserved_bytes(word) & ((1u64 << (8 * n)) - 1) == 0 {
+                once[a..a + 8].copy_from_slice(&word.to_le_bytes());
+                twice[b..b + 8].copy_from_slice(&word.to_le_bytes());
+                a += n;
+                b += n;
+            } else {
+                a = encode_bytes(&ENCODE, tail, once, a);
+                b = encode_bytes(&ENCODE_TWICE, tail, twice, b);
+            }
+        }
+        self.once.len = a;
+        self.twice.len = b;
     }
+
     #[inline(always)]
     fn equals(&mut self) {
-        self.0.equals();
-        self.1.equals();
+        self.once.equals();
+        self.twice.equals();
     }
+
     #[inline(always)]
     fn amp(&mut self) {
-        self.0.amp();
-        self.1.amp();
+        self.once.amp();
+        self.twice.amp();
     }
 }
 
@@ -528,7 +572,17 @@ fn encode(table: &[Entry; 256], src: &[u8], buf: &mut [u8; BUF], mut len: usize)
             len = encode_bytes(table, word, buf, len);
         }
     }
-    encode_bytes(table, tail, buf, len)
+    if tail.is_empty() {
+        return len;
+    }
+    // The last 1..=7 bytes, zero-padded (zeros are reserved: masked out).
+    let (word, n) = load_word(tail);
+    if reserved_bytes(word) & ((1u64 << (8 * n)) - 1) == 0 {
+        buf[len..len + 8].copy_from_slice(&word.to_le_bytes());
+        len + n
+    } else {
+        encode_bytes(table, tail, buf, len)
+    }
 }
 
 /// Byte by byte: each byte's table entry is stored whole (eight bytes) and the length
