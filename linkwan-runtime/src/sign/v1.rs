@@ -122,9 +122,10 @@ pub fn percent_encode(input: &str) -> String {
 /// assert_eq!(q, "Empty=&Name.10=a&Name.2=b%20c");
 /// ```
 pub fn canonical_query_v1<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let sorted = sorted(params);
-    let mut out = Encoder::once(Vec::with_capacity(encoded_bound(&sorted)));
-    write_canonical(&sorted, &mut out);
+    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
+    let sorted = sorted(params, &mut stack, &mut heap);
+    let mut out = Encoder::once(Vec::with_capacity(encoded_bound(sorted)));
+    write_canonical(sorted, &mut out);
     ascii_string(out.finish())
 }
 
@@ -140,12 +141,13 @@ pub fn string_to_sign_v1<'a>(
     method: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    let sorted = sorted(params);
-    let capacity = method.len() + 5 + 5 * encoded_bound(&sorted) / 3;
+    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
+    let sorted = sorted(params, &mut stack, &mut heap);
+    let capacity = method.len() + 5 + 5 * encoded_bound(sorted) / 3;
     let mut out = Encoder::twice(Vec::with_capacity(capacity));
     out.raw(method.as_bytes());
     out.raw(b"&%2F&");
-    write_canonical(&sorted, &mut out);
+    write_canonical(sorted, &mut out);
     // `method` is the only input written unencoded, and it is a `&str`: the bytes are UTF-8.
     String::from_utf8(out.finish())
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -161,11 +163,12 @@ pub fn signature_v1<'a>(
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
     access_key_secret: &str,
 ) -> String {
-    let sorted = sorted(params);
+    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
+    let sorted = sorted(params, &mut stack, &mut heap);
     let mut mac = Encoder::twice(hmac_sha1(access_key_secret));
     mac.raw(method.as_bytes());
     mac.raw(b"&%2F&");
-    write_canonical(&sorted, &mut mac);
+    write_canonical(sorted, &mut mac);
     base64_signature(mac.finish())
 }
 
@@ -245,11 +248,12 @@ impl Signed {
 /// assert_eq!(signed.signature, signature_v1("POST", params, "testsecret"));
 /// ```
 pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &str) -> Signed {
-    let sorted = sorted(params.iter().copied());
-    for (slot, p) in params.iter_mut().zip(&sorted) {
+    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
+    let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
+    for (slot, p) in params.iter_mut().zip(sorted) {
         *slot = (p.key, p.value);
     }
-    let params = &sorted[..];
+    let params = sorted;
     let capacity = encoded_bound(params) + SIGNATURE_SUFFIX;
     let query = Encoder::once(Vec::with_capacity(capacity));
     let mut mac = Encoder::twice(hmac_sha1(access_key_secret));
@@ -276,6 +280,13 @@ struct Param<'k, 'v> {
 }
 
 impl<'k, 'v> Param<'k, 'v> {
+    /// A placeholder for the stack array.
+    const EMPTY: Self = Param {
+        prefix: 0,
+        key: "",
+        value: "",
+    };
+
     #[inline]
     fn new((key, value): (&'k str, &'v str)) -> Self {
         Param {
@@ -286,13 +297,34 @@ impl<'k, 'v> Param<'k, 'v> {
     }
 }
 
-/// Collects and sorts borrowed params.
-fn sorted<'k, 'v>(params: impl IntoIterator<Item = (&'k str, &'v str)>) -> Vec<Param<'k, 'v>> {
-    let params = params.into_iter();
-    let mut v = Vec::with_capacity(params.size_hint().0);
-    v.extend(params.map(Param::new));
-    sort(&mut v);
-    v
+/// How many params are sorted on the stack; more go to the heap.
+const STACK: usize = 16;
+
+/// Collects and sorts borrowed params, in `stack` when they fit (the usual request), else
+/// in `heap`, and returns the sorted slice.
+#[inline]
+fn sorted<'s, 'k, 'v>(
+    params: impl IntoIterator<Item = (&'k str, &'v str)>,
+    stack: &'s mut [Param<'k, 'v>; STACK],
+    heap: &'s mut Vec<Param<'k, 'v>>,
+) -> &'s [Param<'k, 'v>] {
+    let mut params = params.into_iter();
+    let mut n = 0;
+    for p in params.by_ref() {
+        if n == STACK {
+            heap.reserve(2 * STACK + params.size_hint().0);
+            heap.extend_from_slice(&stack[..]);
+            heap.push(Param::new(p));
+            heap.extend(params.map(Param::new));
+            sort(heap);
+            return heap;
+        }
+        stack[n] = Param::new(p);
+        n += 1;
+    }
+    let sorted = &mut stack[..n];
+    sort(sorted);
+    sorted
 }
 
 /// Sorts by key, then value, both in byte order. Params that compare equal are identical,
