@@ -119,9 +119,11 @@ pub(crate) const ENCODE_TWICE: [Entry; 256] = {
 /// assert_eq!(percent_encode("a b*c~d/é"), "a%20b%2Ac~d%2F%C3%A9");
 /// ```
 pub fn percent_encode(input: &str) -> String {
-    let mut out = Encoder::once(Vec::with_capacity(input.len() * 3));
+    let mut encoded = Vec::with_capacity(input.len() * 3);
+    let mut out = Encoder::once(&mut encoded);
     out.component(input.as_bytes());
-    ascii_string(out.finish())
+    out.finish();
+    ascii_string(encoded)
 }
 
 /// The canonical query: params sorted by key (byte order; equal keys by value), each
@@ -136,9 +138,11 @@ pub fn percent_encode(input: &str) -> String {
 pub fn canonical_query_v1<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
     let sorted = sorted(params, &mut stack, &mut heap);
-    let mut out = Encoder::once(Vec::with_capacity(encoded_bound(sorted)));
+    let mut query = Vec::with_capacity(encoded_bound(sorted));
+    let mut out = Encoder::once(&mut query);
     write_canonical(sorted, &mut out);
-    ascii_string(out.finish())
+    out.finish();
+    ascii_string(query)
 }
 
 /// The string-to-sign: `METHOD&%2F&` + percent-encode(canonical query).
@@ -156,13 +160,14 @@ pub fn string_to_sign_v1<'a>(
     let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
     let sorted = sorted(params, &mut stack, &mut heap);
     let capacity = method.len() + 5 + 5 * encoded_bound(sorted) / 3;
-    let mut out = Encoder::twice(Vec::with_capacity(capacity));
+    let mut sts = Vec::with_capacity(capacity);
+    let mut out = Encoder::twice(&mut sts);
     out.raw(method.as_bytes());
     out.raw(b"&%2F&");
     write_canonical(sorted, &mut out);
     // `method` is the only input written unencoded, and it is a `&str`: the bytes are UTF-8.
-    String::from_utf8(out.finish())
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    out.finish();
+    String::from_utf8(sts).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The base64 signature of `params` (without `Signature`) for `method` under
@@ -177,11 +182,13 @@ pub fn signature_v1<'a>(
 ) -> String {
     let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
     let sorted = sorted(params, &mut stack, &mut heap);
-    let mut mac = Encoder::twice(hmac_sha1(access_key_secret));
-    mac.raw(method.as_bytes());
-    mac.raw(b"&%2F&");
-    write_canonical(sorted, &mut mac);
-    base64_signature(mac.finish())
+    let mut mac = hmac_sha1(access_key_secret);
+    let mut out = Encoder::twice(&mut mac);
+    out.raw(method.as_bytes());
+    out.raw(b"&%2F&");
+    write_canonical(sorted, &mut out);
+    out.finish();
+    base64_signature(mac)
 }
 
 /// base64(HMAC-SHA1(secret + "&", string_to_sign)): the last step, for a string-to-sign
@@ -267,18 +274,20 @@ pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &st
     }
     let params = sorted;
     let capacity = encoded_bound(params) + SIGNATURE_SUFFIX;
-    let query = Encoder::once(Vec::with_capacity(capacity));
-    let mut mac = Encoder::twice(hmac_sha1(access_key_secret));
-    mac.raw(method.as_bytes());
-    mac.raw(b"&%2F&");
+    let mut query = Vec::with_capacity(capacity);
+    let mut mac = hmac_sha1(access_key_secret);
     let mut both = Both {
-        once: query,
-        twice: mac,
+        once: Encoder::once(&mut query),
+        twice: Encoder::twice(&mut mac),
     };
+    both.twice.raw(method.as_bytes());
+    both.twice.raw(b"&%2F&");
     write_canonical(params, &mut both);
+    both.once.finish();
+    both.twice.finish();
     Signed {
-        canonical_query: ascii_string(both.once.finish()),
-        signature: base64_signature(both.twice.finish()),
+        canonical_query: ascii_string(query),
+        signature: base64_signature(mac),
     }
 }
 
@@ -470,6 +479,13 @@ trait Output {
     fn write(&mut self, bytes: &[u8]);
 }
 
+impl<O: Output> Output for &mut O {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        (**self).write(bytes);
+    }
+}
+
 impl Output for Vec<u8> {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
@@ -561,11 +577,10 @@ impl<O: Output> Encoder<O> {
         self.len = 0;
     }
 
-    /// Flushes and returns the output.
+    /// Flushes what is left in the buffer.
     #[inline]
-    fn finish(mut self) -> O {
+    fn finish(&mut self) {
         self.flush();
-        self.out
     }
 }
 
