@@ -423,7 +423,7 @@ struct Both<A: Output, B: Output> {
 impl<A: Output, B: Output> Sink for Both<A, B> {
     #[inline(always)]
     fn component(&mut self, bytes: &[u8]) {
-        let need = 5 * bytes.len() + 8;
+        let need = 5 * bytes.len() + SLACK;
         if self.once.len + need > BUF || self.twice.len + need > BUF {
             // A buffer is full (or the input long): each encoder flushes on its own.
             self.once.component(bytes);
@@ -432,31 +432,18 @@ impl<A: Output, B: Output> Sink for Both<A, B> {
         }
         let (mut a, mut b) = (self.once.len, self.twice.len);
         let (once, twice) = (&mut self.once.buf, &mut self.twice.buf);
-        let words = bytes.chunks_exact(8);
-        let tail = words.remainder();
-        for word in words {
-            if reserved_bytes(u64::from_le_bytes(word.try_into().unwrap_or_default())) == 0 {
-                once[a..a + 8].copy_from_slice(word);
-                twice[b..b + 8].copy_from_slice(word);
-                a += 8;
-                b += 8;
-            } else {
-                a = encode_bytes(&ENCODE, word, once, a);
-                b = encode_bytes(&ENCODE_TWICE, word, twice, b);
-            }
-        }
-        if !tail.is_empty() {
-            let (word, n) = load_word(tail);
-            if reserved_bytes(word) & ((1u64 << (8 * n)) - 1) == 0 {
-                once[a..a + 8].copy_from_slice(&word.to_le_bytes());
-                twice[b..b + 8].copy_from_slice(&word.to_le_bytes());
+        for_each_segment(bytes, |segment| match segment {
+            Segment::Clean(bytes, n) => {
+                once[a..a + 16].copy_from_slice(&bytes);
+                twice[b..b + 16].copy_from_slice(&bytes);
                 a += n;
                 b += n;
-            } else {
-                a = encode_bytes(&ENCODE, tail, once, a);
-                b = encode_bytes(&ENCODE_TWICE, tail, twice, b);
             }
-        }
+            Segment::Reserved(bytes) => {
+                a = encode_bytes(&ENCODE, bytes, once, a);
+                b = encode_bytes(&ENCODE_TWICE, bytes, twice, b);
+            }
+        });
         self.once.len = a;
         self.twice.len = b;
     }
@@ -502,9 +489,9 @@ impl Output for HmacSha1 {
 
 /// Stack buffer size of an [`Encoder`]; a typical request's string-to-sign fits whole.
 const BUF: usize = 512;
-/// The longest input encoded in one go: five output bytes per input byte, plus the eight
-/// bytes the last table entry writes.
-const CHUNK: usize = (BUF - 8) / 5;
+/// The longest input encoded in one go: five output bytes per input byte, plus the
+/// [`SLACK`] of the last store.
+const CHUNK: usize = (BUF - SLACK) / 5;
 
 /// Percent-encodes through `table` into a stack buffer and hands full buffers to `out`.
 struct Encoder<O: Output> {
@@ -587,9 +574,9 @@ impl<O: Output> Encoder<O> {
 impl<O: Output> Sink for Encoder<O> {
     #[inline(always)]
     fn component(&mut self, bytes: &[u8]) {
-        if self.len + 5 * bytes.len() + 8 > BUF {
+        if self.len + 5 * bytes.len() + SLACK > BUF {
             self.flush();
-            if 5 * bytes.len() + 8 > BUF {
+            if 5 * bytes.len() + SLACK > BUF {
                 // Longer than the buffer holds once encoded: in pieces.
                 for chunk in bytes.chunks(CHUNK) {
                     self.flush();
@@ -613,35 +600,127 @@ impl<O: Output> Sink for Encoder<O> {
 }
 
 /// Encodes `src` through `table` into `buf` from `len`, and returns the new length.
-/// `buf` must have room for five bytes per input byte plus eight.
-///
-/// Eight bytes at a time: a word without reserved bytes (the common case; checked at once,
-/// SWAR) is copied with one store; a word with some, and the last few bytes, go through
-/// the table byte by byte. (Splitting a word around its reserved bytes instead measured
-/// slower: more, and less predictable, branches.)
+/// `buf` must have room for five bytes per input byte plus [`SLACK`].
 #[inline(always)]
 fn encode(table: &[Entry; 256], src: &[u8], buf: &mut [u8; BUF], mut len: usize) -> usize {
-    let words = src.chunks_exact(8);
-    let tail = words.remainder();
-    for word in words {
-        if reserved_bytes(u64::from_le_bytes(word.try_into().unwrap_or_default())) == 0 {
-            buf[len..len + 8].copy_from_slice(word);
-            len += 8;
-        } else {
-            len = encode_bytes(table, word, buf, len);
+    for_each_segment(src, |segment| match segment {
+        Segment::Clean(bytes, n) => {
+            buf[len..len + 16].copy_from_slice(&bytes);
+            len += n;
         }
+        Segment::Reserved(bytes) => len = encode_bytes(table, bytes, buf, len),
+    });
+    len
+}
+
+/// Room an encoder keeps beyond the encoded bytes: its stores are 16 bytes wide.
+const SLACK: usize = 16;
+
+/// A piece of input, as [`for_each_segment`] classifies it.
+enum Segment<'a> {
+    /// Up to 16 bytes without a reserved one (zero-padded to 16), and how many.
+    Clean([u8; 16], usize),
+    /// Up to 16 bytes with at least one reserved.
+    Reserved(&'a [u8]),
+}
+
+/// Splits `src` into 16-byte segments (the last one shorter) and classifies each at once:
+/// a clean segment (the common case) is copied with one store, the others go through the
+/// table byte by byte. The table stays the authority for the output; the classification
+/// only picks the path.
+#[inline(always)]
+fn for_each_segment<'a>(src: &'a [u8], mut f: impl FnMut(Segment<'a>)) {
+    let mut rest = src;
+    while let Some(block) = rest.first_chunk::<16>() {
+        let (lo, hi) = split16(block);
+        if reserved_mask(lo, hi) == 0 {
+            f(Segment::Clean(*block, 16));
+        } else {
+            f(Segment::Reserved(&rest[..16]));
+        }
+        rest = &rest[16..];
     }
-    if tail.is_empty() {
-        return len;
+    if rest.is_empty() {
+        return;
     }
-    // The last 1..=7 bytes, zero-padded (zeros are reserved: masked out).
-    let (word, n) = load_word(tail);
-    if reserved_bytes(word) & ((1u64 << (8 * n)) - 1) == 0 {
-        buf[len..len + 8].copy_from_slice(&word.to_le_bytes());
-        len + n
+    let n = rest.len();
+    let (lo, hi) = match rest.first_chunk::<8>() {
+        Some(word) => (u64::from_le_bytes(*word), load_word(&rest[8..]).0),
+        None => (load_word(rest).0, 0),
+    };
+    // Zero padding is reserved: only the first `n` flags count.
+    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
+        let mut bytes = [0; 16];
+        bytes[..8].copy_from_slice(&lo.to_le_bytes());
+        bytes[8..].copy_from_slice(&hi.to_le_bytes());
+        f(Segment::Clean(bytes, n));
     } else {
-        encode_bytes(table, tail, buf, len)
+        f(Segment::Reserved(rest));
     }
+}
+
+/// A 16-byte block as two little-endian words.
+#[inline(always)]
+fn split16(block: &[u8; 16]) -> (u64, u64) {
+    let (lo, hi) = block.split_at(8);
+    (
+        u64::from_le_bytes(lo.try_into().unwrap_or_default()),
+        u64::from_le_bytes(hi.try_into().unwrap_or_default()),
+    )
+}
+
+/// Which of 16 bytes (two little-endian words) are reserved: bit `i` for byte `i`. SSE2
+/// compares on x86-64 (part of its baseline, so always there); SWAR elsewhere.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+#[allow(unused_unsafe)] // the intrinsics are safe functions on newer compilers
+fn reserved_mask(lo: u64, hi: u64) -> u32 {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+    };
+    // SAFETY: SSE2 is enabled on every x86-64 target, and these intrinsics only compute
+    // on values in registers (no memory access).
+    unsafe {
+        let x = _mm_set_epi64x(hi as i64, lo as i64);
+        // Signed compares: bytes from 0x80 up are negative and fall in no range.
+        let in_range = |v, lo: u8, hi: u8| {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8((lo - 1) as i8)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8((hi + 1) as i8)),
+            )
+        };
+        // `| 0x20` folds upper-case letters onto lower-case ones; no other byte lands
+        // in `a..=z` that way.
+        let letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
+        let unreserved = _mm_or_si128(
+            _mm_or_si128(letters, in_range(x, b'0', b'9')),
+            _mm_or_si128(
+                in_range(x, b'-', b'.'),
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
+                    _mm_cmpeq_epi8(x, _mm_set1_epi8(b'~' as i8)),
+                ),
+            ),
+        );
+        !(_mm_movemask_epi8(unreserved) as u32) & 0xFFFF
+    }
+}
+
+/// Which of 16 bytes (two little-endian words) are reserved: bit `i` for byte `i`.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn reserved_mask(lo: u64, hi: u64) -> u32 {
+    reserved_mask_swar(lo, hi)
+}
+
+/// [`reserved_mask`] in portable arithmetic (SWAR); compiled and tested everywhere.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[inline(always)]
+fn reserved_mask_swar(lo: u64, hi: u64) -> u32 {
+    // Gathers the flag of each byte (its bit 7) into the top byte.
+    let gather = |flags: u64| ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
+    gather(reserved_bytes(lo)) | gather(reserved_bytes(hi)) << 8
 }
 
 /// Byte by byte: each byte's table entry is stored whole (eight bytes) and the length
@@ -680,6 +759,7 @@ fn load_word(bytes: &[u8]) -> (u64, usize) {
 }
 
 /// `b` in every byte of a word.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 const fn splat(b: u8) -> u64 {
     u64::from_ne_bytes([b; 8])
 }
@@ -688,6 +768,7 @@ const fn splat(b: u8) -> u64 {
 /// is set when that byte of `x` is not in [`UNRESERVED`]. Agrees with the table for every
 /// byte (tested); the encoders only use it to choose between copying a word and going
 /// through the table.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
 fn reserved_bytes(x: u64) -> u64 {
     const HIGH: u64 = splat(0x80);
@@ -792,6 +873,26 @@ mod tests {
                             flags[i]
                         );
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn block_classification_agrees_with_the_table() {
+        for b in 0..=255u8 {
+            for pos in 0..16 {
+                for fill in [b'a', b'%', 0xFF, 0x00, b'Z'] {
+                    let mut block = [fill; 16];
+                    block[pos] = b;
+                    let (lo, hi) = split16(&block);
+                    let mask = reserved_mask(lo, hi);
+                    assert_eq!(reserved_mask_swar(lo, hi), mask, "{block:?}");
+                    for (i, &byte) in block.iter().enumerate() {
+                        let reserved = !UNRESERVED[usize::from(byte)];
+                        assert_eq!(mask >> i & 1 == 1, reserved, "byte {byte:#04x} at {i}");
+                    }
+                    assert!(mask < 1 << 16);
                 }
             }
         }
