@@ -34,7 +34,7 @@
 //! the CPU has it); everything else is kept to one pass with no allocation per byte or
 //! per param:
 //!
-//! * Params are sorted as borrowed pairs in a stack array (the heap past 16 params), on
+//! * Params are sorted as borrowed pairs in a stack array (the heap past 64 params), on
 //!   the key's first eight bytes as one big-endian integer, falling back to a full
 //!   comparison only on ties (`Signature…`, `Tag.1.…`).
 //! * Encoding goes eight bytes at a time: a word without reserved bytes (checked at once
@@ -136,13 +136,13 @@ pub fn percent_encode(input: &str) -> String {
 /// assert_eq!(q, "Empty=&Name.10=a&Name.2=b%20c");
 /// ```
 pub fn canonical_query_v1<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
-    let sorted = sorted(params, &mut stack, &mut heap);
-    let mut query = Vec::with_capacity(encoded_bound(sorted));
-    let mut out = Encoder::once(&mut query);
-    write_canonical(sorted, &mut out);
-    out.finish();
-    ascii_string(query)
+    with_sorted(params, |sorted| {
+        let mut query = Vec::with_capacity(encoded_bound(sorted));
+        let mut out = Encoder::once(&mut query);
+        write_canonical(sorted, &mut out);
+        out.finish();
+        ascii_string(query)
+    })
 }
 
 /// The string-to-sign: `METHOD&%2F&` + percent-encode(canonical query).
@@ -157,17 +157,18 @@ pub fn string_to_sign_v1<'a>(
     method: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
-    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
-    let sorted = sorted(params, &mut stack, &mut heap);
-    let capacity = method.len() + 5 + 5 * encoded_bound(sorted) / 3;
-    let mut sts = Vec::with_capacity(capacity);
-    let mut out = Encoder::twice(&mut sts);
-    out.raw(method.as_bytes());
-    out.raw(b"&%2F&");
-    write_canonical(sorted, &mut out);
-    // `method` is the only input written unencoded, and it is a `&str`: the bytes are UTF-8.
-    out.finish();
-    String::from_utf8(sts).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    with_sorted(params, |sorted| {
+        let capacity = method.len() + 5 + 5 * encoded_bound(sorted) / 3;
+        let mut sts = Vec::with_capacity(capacity);
+        let mut out = Encoder::twice(&mut sts);
+        out.raw(method.as_bytes());
+        out.raw(b"&%2F&");
+        write_canonical(sorted, &mut out);
+        // `method` is the only input written unencoded, and it is a `&str`: the bytes are UTF-8.
+        out.finish();
+        String::from_utf8(sts)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    })
 }
 
 /// The base64 signature of `params` (without `Signature`) for `method` under
@@ -180,15 +181,15 @@ pub fn signature_v1<'a>(
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
     access_key_secret: &str,
 ) -> String {
-    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
-    let sorted = sorted(params, &mut stack, &mut heap);
-    let mut mac = hmac_sha1(access_key_secret);
-    let mut out = Encoder::twice(&mut mac);
-    out.raw(method.as_bytes());
-    out.raw(b"&%2F&");
-    write_canonical(sorted, &mut out);
-    out.finish();
-    base64_signature(mac)
+    with_sorted(params, |sorted| {
+        let mut mac = hmac_sha1(access_key_secret);
+        let mut out = Encoder::twice(&mut mac);
+        out.raw(method.as_bytes());
+        out.raw(b"&%2F&");
+        write_canonical(sorted, &mut out);
+        out.finish();
+        base64_signature(mac)
+    })
 }
 
 /// base64(HMAC-SHA1(secret + "&", string_to_sign)): the last step, for a string-to-sign
@@ -267,13 +268,30 @@ impl Signed {
 /// assert_eq!(signed.signature, signature_v1("POST", params, "testsecret"));
 /// ```
 pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &str) -> Signed {
-    let (mut stack, mut heap) = ([Param::EMPTY; STACK], Vec::new());
-    let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
+    let mut heap = Vec::new();
+    if params.len() <= SMALL {
+        let mut stack = [Param::EMPTY; SMALL];
+        let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
+        sign_sorted(method, params, sorted, access_key_secret)
+    } else {
+        let mut stack = [Param::EMPTY; LARGE];
+        let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
+        sign_sorted(method, params, sorted, access_key_secret)
+    }
+}
+
+/// [`sign_v1`] once the params are sorted: writes the order back, then signs.
+#[inline(always)]
+fn sign_sorted<'k, 'v>(
+    method: &str,
+    params: &mut [(&'k str, &'v str)],
+    sorted: &[Param<'k, 'v>],
+    access_key_secret: &str,
+) -> Signed {
     for (slot, p) in params.iter_mut().zip(sorted) {
         *slot = (p.key, p.value);
     }
-    let params = sorted;
-    let capacity = encoded_bound(params) + SIGNATURE_SUFFIX;
+    let capacity = encoded_bound(sorted) + SIGNATURE_SUFFIX;
     let mut query = Vec::with_capacity(capacity);
     let mut mac = hmac_sha1(access_key_secret);
     let mut both = Both {
@@ -282,7 +300,7 @@ pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &st
     };
     both.twice.raw(method.as_bytes());
     both.twice.raw(b"&%2F&");
-    write_canonical(params, &mut both);
+    write_canonical(sorted, &mut both);
     both.once.finish();
     both.twice.finish();
     Signed {
@@ -318,22 +336,41 @@ impl<'k, 'v> Param<'k, 'v> {
     }
 }
 
-/// How many params are sorted on the stack; more go to the heap.
-const STACK: usize = 16;
+/// Stack room for sorting params: a usual request fits the small array, list-heavy ones
+/// the large one (chosen from the iterator's size hint, so the usual case does not pay
+/// for initializing the large one); past that, the heap.
+const SMALL: usize = 16;
+const LARGE: usize = 64;
 
-/// Collects and sorts borrowed params, in `stack` when they fit (the usual request), else
-/// in `heap`, and returns the sorted slice.
-#[inline]
-fn sorted<'s, 'k, 'v>(
+/// Sorts `params` on the stack (or the heap when there are too many) and hands the
+/// sorted slice to `f`.
+#[inline(always)]
+fn with_sorted<'k, 'v, R>(
     params: impl IntoIterator<Item = (&'k str, &'v str)>,
-    stack: &'s mut [Param<'k, 'v>; STACK],
+    f: impl FnOnce(&[Param<'k, 'v>]) -> R,
+) -> R {
+    let params = params.into_iter();
+    let mut heap = Vec::new();
+    if params.size_hint().1.is_some_and(|n| n <= SMALL) {
+        f(sorted(params, &mut [Param::EMPTY; SMALL], &mut heap))
+    } else {
+        f(sorted(params, &mut [Param::EMPTY; LARGE], &mut heap))
+    }
+}
+
+/// Collects and sorts borrowed params, in `stack` when they fit, else in `heap`, and
+/// returns the sorted slice.
+#[inline(always)]
+fn sorted<'s, 'k, 'v, const N: usize>(
+    params: impl IntoIterator<Item = (&'k str, &'v str)>,
+    stack: &'s mut [Param<'k, 'v>; N],
     heap: &'s mut Vec<Param<'k, 'v>>,
 ) -> &'s [Param<'k, 'v>] {
     let mut params = params.into_iter();
     let mut n = 0;
     for p in params.by_ref() {
-        if n == STACK {
-            heap.reserve(2 * STACK + params.size_hint().0);
+        if n == N {
+            heap.reserve(2 * N + params.size_hint().0);
             heap.extend_from_slice(&stack[..]);
             heap.push(Param::new(p));
             heap.extend(params.map(Param::new));
@@ -988,6 +1025,51 @@ mod tests {
             for b in words {
                 assert_eq!(cmp_bytes(a, b), a.cmp(b), "{a:?} vs {b:?}");
             }
+        }
+    }
+
+    #[test]
+    fn many_params_spill_from_the_stack_arrays() {
+        // Around the small and large stack arrays, with exact and unknown size hints.
+        for n in [0, 1, SMALL, SMALL + 1, LARGE, LARGE + 1, 3 * LARGE] {
+            let owned: Vec<(String, String)> = (0..n)
+                .map(|i| {
+                    (
+                        format!("Tag.{}.Key", (i * 7919) % (n + 1)),
+                        format!("v {i}"),
+                    )
+                })
+                .collect();
+            let pairs: Vec<(&str, &str)> = owned
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let mut expected = pairs.clone();
+            expected.sort();
+            let expected_query = expected
+                .iter()
+                .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+                .collect::<Vec<_>>()
+                .join("&");
+            assert_eq!(
+                canonical_query_v1(pairs.iter().copied()),
+                expected_query,
+                "{n}"
+            );
+            let mut it = pairs.iter().copied();
+            let unknown_hint = std::iter::from_fn(move || it.next());
+            assert_eq!(canonical_query_v1(unknown_hint), expected_query, "{n}");
+            let mut in_place = pairs.clone();
+            let signed = sign_v1("POST", &mut in_place, "s");
+            assert_eq!(in_place, expected, "{n}");
+            assert_eq!(signed.canonical_query, expected_query, "{n}");
+            let sts = format!("POST&%2F&{}", percent_encode(&expected_query));
+            assert_eq!(string_to_sign_v1("POST", pairs.iter().copied()), sts, "{n}");
+            assert_eq!(signed.signature, sign_string_v1(&sts, "s"), "{n}");
+            assert_eq!(
+                signature_v1("POST", pairs.iter().copied(), "s"),
+                signed.signature
+            );
         }
     }
 
