@@ -431,12 +431,7 @@ fn encoded_bound(params: &[Param<'_, '_>]) -> usize {
 #[inline]
 fn write_canonical(sorted: &[Param<'_, '_>], out: &mut impl Sink) {
     for (i, p) in sorted.iter().enumerate() {
-        if i > 0 {
-            out.amp();
-        }
-        out.component(p.key.as_bytes());
-        out.equals();
-        out.component(p.value.as_bytes());
+        out.pair(i == 0, p.key.as_bytes(), p.value.as_bytes());
     }
 }
 
@@ -448,6 +443,24 @@ trait Sink {
     fn equals(&mut self);
     /// The `&` between two params.
     fn amp(&mut self);
+
+    /// One param, `&`-separated from the previous one unless `first`.
+    #[inline(always)]
+    fn pair(&mut self, first: bool, key: &[u8], value: &[u8]) {
+        if !first {
+            self.amp();
+        }
+        self.component(key);
+        self.equals();
+        self.component(value);
+    }
+}
+
+/// The room a whole param needs in an encoder's buffer: both parts at worst, two
+/// separator entries and the slack of the last store.
+#[inline(always)]
+fn pair_need(key: &[u8], value: &[u8]) -> usize {
+    5 * (key.len() + value.len()) + 2 * 8 + SLACK
 }
 
 /// Both encodings at once, for [`sign_v1`]: the canonical query, and the MAC of its
@@ -457,16 +470,10 @@ struct Both<A: Output, B: Output> {
     twice: Encoder<B>,
 }
 
-impl<A: Output, B: Output> Sink for Both<A, B> {
+impl<A: Output, B: Output> Both<A, B> {
+    /// Encodes `bytes` into both buffers; the caller has checked the room.
     #[inline(always)]
-    fn component(&mut self, bytes: &[u8]) {
-        let need = 5 * bytes.len() + SLACK;
-        if self.once.len + need > BUF || self.twice.len + need > BUF {
-            // A buffer is full (or the input long): each encoder flushes on its own.
-            self.once.component(bytes);
-            self.twice.component(bytes);
-            return;
-        }
+    fn encode(&mut self, bytes: &[u8]) {
         let (mut a, mut b) = (self.once.len, self.twice.len);
         let (once, twice) = (&mut self.once.buf, &mut self.twice.buf);
         for_each_segment(bytes, |segment| match segment {
@@ -486,6 +493,24 @@ impl<A: Output, B: Output> Sink for Both<A, B> {
     }
 
     #[inline(always)]
+    fn fits(&self, need: usize) -> bool {
+        self.once.len + need <= BUF && self.twice.len + need <= BUF
+    }
+}
+
+impl<A: Output, B: Output> Sink for Both<A, B> {
+    #[inline(always)]
+    fn component(&mut self, bytes: &[u8]) {
+        if self.fits(5 * bytes.len() + SLACK) {
+            self.encode(bytes);
+        } else {
+            // A buffer is full (or the input long): each encoder flushes on its own.
+            self.once.component(bytes);
+            self.twice.component(bytes);
+        }
+    }
+
+    #[inline(always)]
     fn equals(&mut self) {
         self.once.equals();
         self.twice.equals();
@@ -495,6 +520,27 @@ impl<A: Output, B: Output> Sink for Both<A, B> {
     fn amp(&mut self) {
         self.once.amp();
         self.twice.amp();
+    }
+
+    #[inline(always)]
+    fn pair(&mut self, first: bool, key: &[u8], value: &[u8]) {
+        if !self.fits(pair_need(key, value)) {
+            if !first {
+                self.amp();
+            }
+            self.component(key);
+            self.equals();
+            self.component(value);
+            return;
+        }
+        if !first {
+            self.once.put(self.once.amp);
+            self.twice.put(self.twice.amp);
+        }
+        self.encode(key);
+        self.once.put(self.once.equals);
+        self.twice.put(self.twice.equals);
+        self.encode(value);
     }
 }
 
@@ -591,6 +637,12 @@ impl<O: Output> Encoder<O> {
         if self.len + 8 > BUF {
             self.flush();
         }
+        self.put(entry);
+    }
+
+    /// Writes an entry; the caller has checked the room.
+    #[inline(always)]
+    fn put(&mut self, entry: Entry) {
         self.buf[self.len..self.len + 8].copy_from_slice(&entry);
         self.len += usize::from(entry[7]);
     }
@@ -633,6 +685,25 @@ impl<O: Output> Sink for Encoder<O> {
     #[inline(always)]
     fn amp(&mut self) {
         self.separator(self.amp);
+    }
+
+    #[inline(always)]
+    fn pair(&mut self, first: bool, key: &[u8], value: &[u8]) {
+        if self.len + pair_need(key, value) > BUF {
+            if !first {
+                self.amp();
+            }
+            self.component(key);
+            self.equals();
+            self.component(value);
+            return;
+        }
+        if !first {
+            self.put(self.amp);
+        }
+        self.len = encode(self.table, key, &mut self.buf, self.len);
+        self.put(self.equals);
+        self.len = encode(self.table, value, &mut self.buf, self.len);
     }
 }
 
