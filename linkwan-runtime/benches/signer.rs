@@ -4,6 +4,10 @@
 //! vector file, the floor, `signature_v1`, `sign_v1` (+ `into_query`), and a naive
 //! implementation (sort, `format!` per byte, `join`) kept here as a reference, and prints
 //! medians and their ratio to the floor.
+//!
+//! Environment: `BENCH_SAMPLES=n` (samples per function, default 301), `BENCH_CASE=name`
+//! (only the cases whose name contains it), `BENCH_PROFILE=label` (just run the matching
+//! functions for a profiler, `BENCH_CALLS=n` times or for a second each).
 
 mod common;
 

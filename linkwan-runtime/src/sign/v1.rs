@@ -37,12 +37,13 @@
 //! * Params are sorted as borrowed pairs in a stack array (the heap past 64 params), on
 //!   the key's first eight bytes as one big-endian integer, falling back to a full
 //!   comparison only on ties (`Signature…`, `Tag.1.…`).
-//! * Encoding goes eight bytes at a time: a word without reserved bytes (checked at once
-//!   with SWAR arithmetic) is copied with one store; other bytes go through a 256-entry
-//!   table whose entries hold the escape and its length (`ENCODE` for the canonical query,
-//!   `ENCODE_TWICE` for the string-to-sign, which encodes the canonical query a second
-//!   time: `=` becomes `%3D`, `&` becomes `%26` and `%XX` becomes `%25XX`). The table is
-//!   the authority: the word check only picks the path.
+//! * Encoding goes sixteen bytes at a time: a segment without reserved bytes (classified
+//!   at once: SSE2 compares on x86-64, SWAR arithmetic elsewhere) is copied with one
+//!   store; other bytes go through a 256-entry table whose entries hold the escape and
+//!   its length (`ENCODE` for the canonical query, `ENCODE_TWICE` for the string-to-sign,
+//!   which encodes the canonical query a second time: `=` becomes `%3D`, `&` becomes `%26`
+//!   and `%XX` becomes `%25XX`). The table is the authority: the classification only
+//!   picks the path, and both are tested against it for every byte.
 //! * Encoded bytes go to a stack buffer handed to the MAC when full, so [`signature_v1`]
 //!   never builds the string-to-sign; [`sign_v1`] writes the canonical query and feeds the
 //!   MAC in the same pass. The HMAC key `secret + "&"` is assembled on the stack and wiped.
