@@ -457,11 +457,18 @@ trait Sink {
     }
 }
 
+/// The room `len` input bytes need in an encoder's buffer: five bytes each at worst, plus
+/// the slack of the last store (saturating: an absurd length just does not fit).
+#[inline(always)]
+fn need(len: usize) -> usize {
+    len.saturating_mul(5).saturating_add(SLACK)
+}
+
 /// The room a whole param needs in an encoder's buffer: both parts at worst, two
 /// separator entries and the slack of the last store.
 #[inline(always)]
 fn pair_need(key: &[u8], value: &[u8]) -> usize {
-    5 * (key.len() + value.len()) + 2 * 8 + SLACK
+    need(key.len().saturating_add(value.len())).saturating_add(2 * 8)
 }
 
 /// Both encodings at once, for [`sign_v1`]: the canonical query, and the MAC of its
@@ -502,7 +509,7 @@ impl<A: Output, B: Output> Both<A, B> {
 impl<A: Output, B: Output> Sink for Both<A, B> {
     #[inline(always)]
     fn component(&mut self, bytes: &[u8]) {
-        if self.fits(5 * bytes.len() + SLACK) {
+        if self.fits(need(bytes.len())) {
             self.encode(bytes);
         } else {
             // A buffer is full (or the input long): each encoder flushes on its own.
@@ -664,9 +671,9 @@ impl<O: Output> Encoder<O> {
 impl<O: Output> Sink for Encoder<O> {
     #[inline(always)]
     fn component(&mut self, bytes: &[u8]) {
-        if self.len + 5 * bytes.len() + SLACK > BUF {
+        if self.len + need(bytes.len()) > BUF {
             self.flush();
-            if 5 * bytes.len() + SLACK > BUF {
+            if need(bytes.len()) > BUF {
                 // Longer than the buffer holds once encoded: in pieces.
                 for chunk in bytes.chunks(CHUNK) {
                     self.flush();
