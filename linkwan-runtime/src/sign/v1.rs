@@ -34,7 +34,7 @@
 //! the CPU has it); everything else is kept to one pass with no allocation per byte or
 //! per param:
 //!
-//! * Params are sorted as borrowed pairs in a stack array (the heap past 64 params), on
+//! * Params are sorted as borrowed pairs in a stack array (the heap past 16 params), on
 //!   the key's first eight bytes as one big-endian integer, falling back to a full
 //!   comparison only on ties (`Signature…`, `Tag.1.…`).
 //! * Encoding goes sixteen bytes at a time: a segment without reserved bytes (classified
@@ -270,15 +270,9 @@ impl Signed {
 /// ```
 pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &str) -> Signed {
     let mut heap = Vec::new();
-    if params.len() <= SMALL {
-        let mut stack = [Param::EMPTY; SMALL];
-        let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
-        sign_sorted(method, params, sorted, access_key_secret)
-    } else {
-        let mut stack = [Param::EMPTY; LARGE];
-        let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
-        sign_sorted(method, params, sorted, access_key_secret)
-    }
+    let mut stack = [Param::EMPTY; STACK];
+    let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
+    sign_sorted(method, params, sorted, access_key_secret)
 }
 
 /// [`sign_v1`] once the params are sorted: writes the order back, then signs.
@@ -337,11 +331,9 @@ impl<'k, 'v> Param<'k, 'v> {
     }
 }
 
-/// Stack room for sorting params: a usual request fits the small array, list-heavy ones
-/// the large one (chosen from the iterator's size hint, so the usual case does not pay
-/// for initializing the large one); past that, the heap.
-const SMALL: usize = 16;
-const LARGE: usize = 64;
+/// Stack room for sorting params: a usual request fits; more go to the heap (a larger
+/// array measured slower than the allocation: initializing it costs more).
+const STACK: usize = 16;
 
 /// Sorts `params` on the stack (or the heap when there are too many) and hands the
 /// sorted slice to `f`.
@@ -350,13 +342,8 @@ fn with_sorted<'k, 'v, R>(
     params: impl IntoIterator<Item = (&'k str, &'v str)>,
     f: impl FnOnce(&[Param<'k, 'v>]) -> R,
 ) -> R {
-    let params = params.into_iter();
     let mut heap = Vec::new();
-    if params.size_hint().1.is_some_and(|n| n <= SMALL) {
-        f(sorted(params, &mut [Param::EMPTY; SMALL], &mut heap))
-    } else {
-        f(sorted(params, &mut [Param::EMPTY; LARGE], &mut heap))
-    }
+    f(sorted(params, &mut [Param::EMPTY; STACK], &mut heap))
 }
 
 /// Collects and sorts borrowed params, in `stack` when they fit, else in `heap`, and
@@ -1109,8 +1096,8 @@ mod tests {
 
     #[test]
     fn many_params_spill_from_the_stack_arrays() {
-        // Around the small and large stack arrays, with exact and unknown size hints.
-        for n in [0, 1, SMALL, SMALL + 1, LARGE, LARGE + 1, 3 * LARGE] {
+        // Around the stack array, with exact and unknown size hints.
+        for n in [0, 1, STACK, STACK + 1, 5 * STACK] {
             let owned: Vec<(String, String)> = (0..n)
                 .map(|i| {
                     (
