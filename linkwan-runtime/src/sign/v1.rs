@@ -35,8 +35,8 @@
 //! per param:
 //!
 //! * Params are sorted as borrowed pairs in a stack array (the heap past 16 params), on
-//!   the key's first eight bytes as one big-endian integer, falling back to a full
-//!   comparison only on ties (`Signature…`, `Tag.1.…`).
+//!   the key's first sixteen bytes as one big-endian integer, falling back to a full
+//!   comparison only on ties (keys longer than that sharing their first sixteen bytes).
 //! * Encoding goes sixteen bytes at a time: a segment without reserved bytes (classified
 //!   at once: SSE2 compares on x86-64, SWAR arithmetic elsewhere) is copied with one
 //!   store; other bytes go through a 256-entry table whose entries hold the escape and
@@ -304,11 +304,12 @@ fn sign_sorted<'k, 'v>(
     }
 }
 
-/// A param with its sort key's fast part: the key's first eight bytes as a big-endian
-/// number (zero-padded), so most comparisons are one integer comparison.
+/// A param with its sort key's fast part: the key's first sixteen bytes as a big-endian
+/// number (zero-padded), so most comparisons are one integer comparison, even between
+/// keys that share a long prefix (`Signature…`, `Category.1…`, `Tag.1.…`).
 #[derive(Debug, Clone, Copy)]
 struct Param<'k, 'v> {
-    prefix: u64,
+    prefix: u128,
     key: &'k str,
     value: &'v str,
 }
@@ -323,8 +324,13 @@ impl<'k, 'v> Param<'k, 'v> {
 
     #[inline]
     fn new((key, value): (&'k str, &'v str)) -> Self {
+        let bytes = key.as_bytes();
+        let high = load_word(bytes).0.swap_bytes();
+        let low = bytes
+            .get(8..)
+            .map_or(0, |rest| load_word(rest).0.swap_bytes());
         Param {
-            prefix: load_word(key.as_bytes()).0.swap_bytes(),
+            prefix: u128::from(high) << 64 | u128::from(low),
             key,
             value,
         }
