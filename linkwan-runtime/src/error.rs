@@ -513,7 +513,7 @@ pub fn compare_string_to_sign(ours: &str, theirs: &str) -> SignatureMismatch {
     // Excerpts stay inside the differing pair, so a neighbouring credential never shows.
     let excerpt = |s: &str, found: &(Option<String>, usize, usize)| -> String {
         match (&found.0, redact) {
-            (Some(k), true) => format!("{k}%3D<redacted>"),
+            (Some(k), true) => format!("{}%3D<redacted>", Clip(k, MAX_SHOWN_NAME)),
             (None, true) => "<redacted>".to_owned(),
             (_, false) => excerpt_around(s, position, 24, found.1, found.2),
         }
@@ -990,6 +990,14 @@ mod tests {
         assert!(
             matches!(&m, SignatureMismatch::CanonicalizationDiffers { param: Some(p), .. } if p == "SecurityToken" || p == "OrderId"),
             "{m:?}"
+        );
+        // A huge key next to a credential (found by fuzz/string_to_sign): bounded.
+        let theirs = format!("POST&%2F&AccessKey{}%3Dx", "\0".repeat(5000));
+        let m = compare_string_to_sign(SERVER_STS, &theirs);
+        assert!(
+            m.to_string().chars().count() < 1024,
+            "{}",
+            m.to_string().len()
         );
         // Multi-byte text near the difference must not panic.
         let m = compare_string_to_sign("POST&%2F&ééééé", "POST&%2F&éééé");
