@@ -556,6 +556,7 @@ impl Client {
                 let ours = string_to_sign(spec.method, std::str::from_utf8(query).unwrap_or(""));
                 se.signature_mismatch = Some(compare_string_to_sign(&ours, &theirs));
             }
+            response::redact_credentials(&mut error, &inner.credentials);
             AttemptError { error, retry_after }
         })
     }

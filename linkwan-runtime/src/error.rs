@@ -50,7 +50,8 @@ pub enum Error {
     },
     /// A 2xx body that did not deserialize into the response type.
     #[error(
-        "cannot decode the HTTP {status} response: {message}{} (body: {snippet:?})",
+        "cannot decode the HTTP {status} response: {}{} (body: {snippet:?})",
+        Clip(message, MAX_SHOWN_MESSAGE),
         RequestIdSuffix(request_id.as_deref())
     )]
     Decode {
@@ -91,12 +92,35 @@ pub enum Error {
     },
 }
 
+/// The most chars of a message from the server (or serde's, which may quote the body)
+/// that `Display` shows; the fields keep all of it.
+const MAX_SHOWN_MESSAGE: usize = 1024;
+/// The most chars of a code, request ID or param name that `Display` shows (real ones
+/// are under 64).
+const MAX_SHOWN_NAME: usize = 128;
+
+/// Shows at most `.1` chars of `.0`, with `…` when cut, so that text from the server
+/// (a 4 MiB `Message`, say) keeps an error's `Display` one bounded line.
+struct Clip<'a>(&'a str, usize);
+
+impl fmt::Display for Clip<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(self.1) {
+            None => f.write_str(self.0),
+            Some((at, _)) => {
+                f.write_str(&self.0[..at])?;
+                f.write_str("…")
+            }
+        }
+    }
+}
+
 struct RequestIdSuffix<'a>(Option<&'a str>);
 
 impl fmt::Display for RequestIdSuffix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(id) => write!(f, " (RequestId: {id})"),
+            Some(id) => write!(f, " (RequestId: {})", Clip(id, MAX_SHOWN_NAME)),
             None => Ok(()),
         }
     }
@@ -340,10 +364,13 @@ impl ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)?;
-        if let Some(id) = &self.request_id {
-            write!(f, " (RequestId: {id})")?;
-        }
+        write!(
+            f,
+            "{}: {}{}",
+            Clip(self.code.as_str(), MAX_SHOWN_NAME),
+            Clip(&self.message, MAX_SHOWN_MESSAGE),
+            RequestIdSuffix(self.request_id.as_deref())
+        )?;
         if let Some(mismatch) = &self.signature_mismatch {
             write!(f, "; {mismatch}")?;
         }
@@ -412,7 +439,7 @@ impl fmt::Display for SignatureMismatch {
             } => {
                 f.write_str("canonicalization differs")?;
                 if let Some(p) = param {
-                    write!(f, " at param `{p}`")?;
+                    write!(f, " at param `{}`", Clip(p, MAX_SHOWN_NAME))?;
                 }
                 write!(
                     f,
@@ -486,7 +513,7 @@ pub fn compare_string_to_sign(ours: &str, theirs: &str) -> SignatureMismatch {
     // Excerpts stay inside the differing pair, so a neighbouring credential never shows.
     let excerpt = |s: &str, found: &(Option<String>, usize, usize)| -> String {
         match (&found.0, redact) {
-            (Some(k), true) => format!("{k}%3D<redacted>"),
+            (Some(k), true) => format!("{}%3D<redacted>", Clip(k, MAX_SHOWN_NAME)),
             (None, true) => "<redacted>".to_owned(),
             (_, false) => excerpt_around(s, position, 24, found.1, found.2),
         }
@@ -854,6 +881,40 @@ mod tests {
         assert_eq!(e.to_string(), "the call timed out after 1.5s");
     }
 
+    #[test]
+    fn server_text_is_clipped_in_display_only() {
+        let mut e = ServiceError::new(400, "C".repeat(500), "é".repeat(5000))
+            .with_request_id("r".repeat(500));
+        e.signature_mismatch = Some(SignatureMismatch::CanonicalizationDiffers {
+            param: Some("p".repeat(500)),
+            position: 0,
+            ours: String::new(),
+            theirs: String::new(),
+        });
+        let shown = e.to_string();
+        assert!(shown.chars().count() < 1600, "{}", shown.len());
+        assert!(shown.starts_with(&format!("{}…: {}…", "C".repeat(128), "é".repeat(1024))));
+        assert!(shown.contains(&format!("(RequestId: {}…)", "r".repeat(128))));
+        assert!(shown.contains(&format!("`{}…`", "p".repeat(128))));
+        assert_eq!(e.message.chars().count(), 5000, "the field keeps it all");
+        let e = Error::Decode {
+            status: 200,
+            message: "m".repeat(2000),
+            snippet: String::new(),
+            request_id: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "cannot decode the HTTP 200 response: {}… (body: \"\")",
+                "m".repeat(1024)
+            )
+        );
+        // Short text is shown as is.
+        let e = ServiceError::new(400, "NonExistent", "gone").with_request_id("r1");
+        assert_eq!(e.to_string(), "NonExistent: gone (RequestId: r1)");
+    }
+
     const SERVER_STS: &str = "POST&%2F&AccessKeyId%3DLTAI5tSECRETID%26Action%3DRejectJoinPermissionAuthOrder%26OrderId%3D123%26SecurityToken%3DCAIStok%26Timestamp%3D2026-11-27T21%253A00%253A00Z";
 
     #[test]
@@ -929,6 +990,14 @@ mod tests {
         assert!(
             matches!(&m, SignatureMismatch::CanonicalizationDiffers { param: Some(p), .. } if p == "SecurityToken" || p == "OrderId"),
             "{m:?}"
+        );
+        // A huge key next to a credential (found by fuzz/string_to_sign): bounded.
+        let theirs = format!("POST&%2F&AccessKey{}%3Dx", "\0".repeat(5000));
+        let m = compare_string_to_sign(SERVER_STS, &theirs);
+        assert!(
+            m.to_string().chars().count() < 1024,
+            "{}",
+            m.to_string().len()
         );
         // Multi-byte text near the difference must not panic.
         let m = compare_string_to_sign("POST&%2F&ééééé", "POST&%2F&éééé");

@@ -217,15 +217,115 @@ fn body_request_id(body: &[u8]) -> Option<String> {
 
 /// The start of `body` as text: at most [`SNIPPET_CHARS`] characters (lossy UTF-8, on a
 /// char boundary), with `…` when cut.
+///
+/// A `server string to sign is:` (echoed by `SignatureDoesNotMatch`; it holds the
+/// AccessKey ID and the STS token) is cut after the marker, as in [`ServiceError`]'s
+/// message, even when the body is not an error object (truncated JSON, a page).
 pub fn snippet(body: &[u8]) -> String {
     // 4 bytes per char at most: no need to look further.
     let head = &body[..body.len().min(SNIPPET_CHARS * 4)];
     let text = String::from_utf8_lossy(head);
     let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
+    if let Some(at) = out.to_ascii_lowercase().find(STRING_TO_SIGN_MARKER) {
+        out.truncate(at + STRING_TO_SIGN_MARKER.len());
+        out.push_str(" <omitted>");
+        return out;
+    }
     if out.len() < text.len() || head.len() < body.len() {
         out.push('…');
     }
     out
+}
+
+/// What replaces a credential quoted by the server.
+const REDACTED: &str = "<redacted>";
+
+/// The shortest prefix of a credential that is redacted where a snippet was cut.
+const MIN_REDACTED_PREFIX: usize = 6;
+
+/// Replaces the AccessKey ID and the STS token, as sent and percent-encoded once or twice
+/// (as in a query and in a string-to-sign), in the server's text that `error` carries:
+/// a gateway page or a message may quote the request. A snippet cut inside one loses the
+/// cut prefix too.
+pub(crate) fn redact_credentials(error: &mut Error, credentials: &crate::Credentials) {
+    let mut needles: Vec<String> = Vec::with_capacity(6);
+    for value in [
+        Some(credentials.access_key_id()),
+        credentials.security_token(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|v| !v.is_empty())
+    {
+        let once = crate::sign::percent_encode(value);
+        let twice = crate::sign::percent_encode(&once);
+        for n in [value.to_owned(), once, twice] {
+            if !needles.contains(&n) {
+                needles.push(n);
+            }
+        }
+    }
+    // Longest first, so that a form containing another is replaced whole.
+    needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let scrub = |text: &mut String| {
+        for n in &needles {
+            if text.contains(n.as_str()) {
+                *text = text.replace(n.as_str(), REDACTED);
+            }
+        }
+    };
+    let scrub_snippet = |text: &mut String| {
+        scrub(text);
+        let Some(kept) = text.strip_suffix('…') else {
+            return;
+        };
+        let cut = needles.iter().find_map(|n| {
+            (MIN_REDACTED_PREFIX..n.len())
+                .rev()
+                .filter(|&k| n.is_char_boundary(k))
+                .find(|&k| kept.ends_with(&n[..k]))
+        });
+        if let Some(k) = cut {
+            let keep = kept.len() - k;
+            text.truncate(keep);
+            text.push_str(REDACTED);
+            text.push('…');
+        }
+    };
+    match error {
+        Error::Service(se) => {
+            scrub(&mut se.message);
+            for field in [&mut se.request_id, &mut se.host_id, &mut se.recommend]
+                .into_iter()
+                .flatten()
+            {
+                scrub(field);
+            }
+        }
+        Error::Decode {
+            message,
+            snippet,
+            request_id,
+            ..
+        } => {
+            scrub(message);
+            scrub_snippet(snippet);
+            if let Some(id) = request_id {
+                scrub(id);
+            }
+        }
+        Error::UnexpectedResponse {
+            snippet,
+            request_id,
+            ..
+        } => {
+            scrub_snippet(snippet);
+            if let Some(id) = request_id {
+                scrub(id);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The `x-acs-retry-after` header (milliseconds), if present and valid.
@@ -655,6 +755,56 @@ mod tests {
             "{shown}"
         );
         let _ = SignatureMismatch::SecretWrong;
+    }
+
+    #[test]
+    fn quoted_credentials_are_redacted() {
+        let creds = crate::Credentials::new("LTAI5tQuotedId", "secret")
+            .with_security_token("CAIS+quoted/token=");
+        // A page quoting the query (once encoded) and a message quoting the raw token.
+        let page =
+            "<html>/?AccessKeyId=LTAI5tQuotedId&SecurityToken=CAIS%2Bquoted%2Ftoken%3D</html>";
+        let mut e = err(414, &HeaderMap::new(), page.as_bytes());
+        redact_credentials(&mut e, &creds);
+        assert_eq!(
+            e.to_string(),
+            "unexpected HTTP 414 response (body: \"<html>/?AccessKeyId=<redacted>&SecurityToken=<redacted></html>\")"
+        );
+        let body = br#"{"Code":"InvalidSecurityToken.Malformed","Message":"token CAIS+quoted/token= of LTAI5tQuotedId"}"#;
+        let mut e = err(400, &HeaderMap::new(), body);
+        redact_credentials(&mut e, &creds);
+        assert_eq!(
+            e.as_service().unwrap().message,
+            "token <redacted> of <redacted>"
+        );
+        // A snippet cut inside the token (twice encoded, as in a string-to-sign).
+        let mut body = "x".repeat(SNIPPET_CHARS - 8).into_bytes();
+        body.extend_from_slice(b"CAIS%252Bquoted%252Ftoken%253D and more");
+        let mut e = err(502, &HeaderMap::new(), &body);
+        redact_credentials(&mut e, &creds);
+        let Error::UnexpectedResponse { snippet, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            *snippet,
+            format!("{}<redacted>…", "x".repeat(SNIPPET_CHARS - 8))
+        );
+        // Short prefixes and unrelated text stay.
+        let mut e = err(502, &HeaderMap::new(), b"LTAI5 and CAIS");
+        redact_credentials(&mut e, &creds);
+        assert!(e.to_string().contains("LTAI5 and CAIS"), "{e}");
+    }
+
+    #[test]
+    fn an_echoed_string_to_sign_is_cut_from_snippets() {
+        let body = br#"{"Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DLTAIsecretid%26Act"#;
+        let e = err(400, &HeaderMap::new(), body);
+        let shown = e.to_string();
+        assert!(!shown.contains("LTAIsecretid"), "{shown}");
+        assert!(
+            shown.ends_with("server string to sign is: <omitted>\")"),
+            "{shown}"
+        );
     }
 
     #[test]
