@@ -1,0 +1,149 @@
+//! Signature V1 against its floor: HMAC-SHA1 + base64 of the already-built string-to-sign.
+//!
+//! `cargo bench -p linkwan-runtime --bench signer` measures, for every case of the shared
+//! vector file, the floor, `signature_v1`, `sign_v1` (+ `into_query`), and a naive
+//! implementation (sort, `format!` per byte, `join`) kept here as a reference, and prints
+//! medians and their ratio to the floor.
+
+mod common;
+
+use std::hint::black_box;
+
+use base64::Engine as _;
+use hmac::{KeyInit as _, Mac as _};
+use linkwan_runtime::sign::{sign_v1, signature_v1, string_to_sign_v1};
+use serde_json::Value;
+
+type HmacSha1 = hmac::Hmac<sha1::Sha1>;
+
+/// The floor: what any signer must at least do once the string-to-sign exists.
+fn floor(key: &[u8], string_to_sign: &str) -> String {
+    let mut mac = HmacSha1::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(string_to_sign.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// The straightforward implementation the optimized one replaced.
+mod naive {
+    use super::*;
+
+    pub fn percent_encode(input: &str) -> String {
+        let mut out = String::with_capacity(input.len());
+        for &b in input.as_bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+
+    pub fn signature_v1(method: &str, params: &[(&str, &str)], secret: &str) -> String {
+        let mut sorted = params.to_vec();
+        sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let query = sorted
+            .iter()
+            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let sts = format!("{}&%2F&{}", method, percent_encode(&query));
+        floor(format!("{secret}&").as_bytes(), &sts)
+    }
+}
+
+fn main() {
+    let bench = common::Bench::from_args();
+    let doc: Value = serde_json::from_str(include_str!("../tests/data/signature_v1.json"))
+        .expect("the vector file is JSON");
+    let cases = doc["cases"].as_array().expect("a `cases` array");
+    // `BENCH_CASE=name` measures only the cases whose name contains `name`.
+    let only = std::env::var("BENCH_CASE").unwrap_or_default();
+    let mut summary = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().expect("name");
+        if !name.contains(&only) {
+            continue;
+        }
+        let method = case["method"].as_str().expect("method");
+        let secret = case["secret"].as_str().expect("secret");
+        let params: Vec<(&str, &str)> = case["params"]
+            .as_object()
+            .expect("params")
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str().expect("string value")))
+            .collect();
+        let sts = string_to_sign_v1(method, params.iter().copied());
+        let key = format!("{secret}&").into_bytes();
+        let expected = case["signature"].as_str().expect("signature");
+        // Everything measured must be right first.
+        assert_eq!(floor(&key, &sts), expected, "{name}");
+        assert_eq!(
+            signature_v1(method, params.iter().copied(), secret),
+            expected
+        );
+        assert_eq!(
+            sign_v1(method, &mut params.clone(), secret).signature,
+            expected
+        );
+        assert_eq!(naive::signature_v1(method, &params, secret), expected);
+
+        // `sign_v1` sorts in place: restore the input order before every call.
+        let mut scratch = Vec::with_capacity(params.len());
+        let mut scratch2 = Vec::with_capacity(params.len());
+        let results = bench.run(&mut [
+            ("floor (hmac+base64)", &mut || {
+                black_box(floor(black_box(&key), black_box(&sts)));
+            }),
+            ("signature_v1", &mut || {
+                black_box(signature_v1(
+                    black_box(method),
+                    black_box(&params).iter().copied(),
+                    black_box(secret),
+                ));
+            }),
+            ("sign_v1", &mut || {
+                scratch.clear();
+                scratch.extend_from_slice(black_box(&params));
+                black_box(sign_v1(black_box(method), &mut scratch, black_box(secret)));
+            }),
+            ("sign_v1 + into_query", &mut || {
+                scratch2.clear();
+                scratch2.extend_from_slice(black_box(&params));
+                let signed = sign_v1(black_box(method), &mut scratch2, black_box(secret));
+                black_box(signed.into_query());
+            }),
+            ("naive", &mut || {
+                black_box(naive::signature_v1(
+                    black_box(method),
+                    black_box(&params),
+                    black_box(secret),
+                ));
+            }),
+        ]);
+        common::report(
+            &format!(
+                "{name}: {} params, {}-byte string-to-sign",
+                params.len(),
+                sts.len()
+            ),
+            &results,
+            0,
+        );
+        summary.push((name, results));
+    }
+    let worst = summary
+        .iter()
+        .map(|(name, r)| (r[1].median_ns / r[0].median_ns, *name))
+        .fold((0.0, ""), |a, b| if b.0 > a.0 { b } else { a });
+    println!(
+        "worst signature_v1 / floor: {:.2}x ({}){}",
+        worst.0,
+        worst.1,
+        if bench.full {
+            ""
+        } else {
+            " [smoke run: pass --bench for figures]"
+        }
+    );
+}
