@@ -24,6 +24,9 @@
 //! default 4000). Without `--bench` (as under `cargo test --all-targets`) it runs a quick
 //! smoke pass.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::convert::Infallible;
@@ -330,8 +333,56 @@ fn env_usize(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
+/// The client's own work per call, without the network: write the params, sign them
+/// (with the common params), and decode the answer; each timed alone.
+fn breakdown() {
+    let bench = common::Bench::from_args();
+    let req = request();
+    let headers = http::HeaderMap::new();
+    let params = |req: &Submit| {
+        let mut p = linkwan_runtime::Params::with_capacity(8);
+        linkwan_runtime::RpcRequest::write_params(req, &mut p);
+        p
+    };
+    let sign = |p: &linkwan_runtime::Params| {
+        let mut pairs = vec![
+            ("Action", "SubmitJoinPermissionAuthOrder"),
+            ("Version", "2018-12-30"),
+            ("Format", "JSON"),
+            ("AccessKeyId", ID),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureVersion", "1.0"),
+            ("SignatureNonce", "0123456789abcdef0123456789abcdef"),
+            ("Timestamp", "2026-11-27T21:00:00Z"),
+        ];
+        pairs.extend(p.iter());
+        Bytes::from(sign_v1("POST", &mut pairs, SECRET).into_query())
+    };
+    let results = bench.run(&mut [
+        ("write_params", &mut || {
+            black_box(params(black_box(&req)));
+        }),
+        ("write_params + sign_v1", &mut || {
+            black_box(sign(&params(black_box(&req))));
+        }),
+        ("decode the answer", &mut || {
+            black_box(
+                linkwan_runtime::response::decode::<Answer>(
+                    http::StatusCode::OK,
+                    &headers,
+                    black_box(BODY.as_bytes()),
+                )
+                .expect("the answer decodes"),
+            );
+        }),
+    ]);
+    println!("the client's own work per call, no network (ratios: to write_params)");
+    common::report("", &results, 0);
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
+    breakdown();
     let rounds = env_usize("BENCH_ROUNDS", if full { 21 } else { 1 });
     let calls = env_usize("BENCH_CALLS", if full { 4000 } else { 64 }).max(32);
 

@@ -37,9 +37,16 @@ use std::fmt;
 /// refuses to send the request ([`Error::InvalidRequest`](crate::Error::InvalidRequest)).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
-    pairs: Vec<(String, String)>,
+    /// Every key and value, back to back: one buffer, not two `String`s per pair.
+    text: String,
+    /// Per pair, where its key ends and where its value ends in `text` (a key starts
+    /// where the previous value ended).
+    ends: Vec<(usize, usize)>,
     error: Option<String>,
 }
+
+/// Bytes reserved per pair by [`Params::with_capacity`]: a typical key and value.
+const BYTES_PER_PAIR: usize = 32;
 
 impl Params {
     /// An empty list.
@@ -50,14 +57,33 @@ impl Params {
     /// An empty list with room for `capacity` pairs.
     pub fn with_capacity(capacity: usize) -> Self {
         Params {
-            pairs: Vec::with_capacity(capacity),
+            text: String::with_capacity(capacity.saturating_mul(BYTES_PER_PAIR)),
+            ends: Vec::with_capacity(capacity),
             error: None,
         }
     }
 
     /// Appends one raw `(key, value)` pair.
     pub fn push(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.pairs.push((key.into(), value.into()));
+        self.push_str(&key.into(), &value.into());
+    }
+
+    /// Appends one pair without allocating (beyond growing the buffers).
+    pub(crate) fn push_str(&mut self, key: &str, value: &str) {
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        self.text.push_str(value);
+        self.ends.push((key_end, self.text.len()));
+    }
+
+    /// Appends a pair whose value is `value`'s `Display` output, written in place.
+    fn push_display(&mut self, key: &str, value: &dyn fmt::Display) {
+        use fmt::Write as _;
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        // Writing to a `String` only fails if `Display` itself does; keep what it wrote.
+        let _ = write!(self.text, "{value}");
+        self.ends.push((key_end, self.text.len()));
     }
 
     /// Writes `value` under the wire name `name` (see [`RpcParam`]).
@@ -79,7 +105,13 @@ impl Params {
 
     /// The pairs in writing order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        let text = self.text.as_str();
+        let mut start = 0;
+        self.ends.iter().map(move |&(key_end, value_end)| {
+            let pair = (&text[start..key_end], &text[key_end..value_end]);
+            start = value_end;
+            pair
+        })
     }
 
     /// The value of the first pair with key `key`.
@@ -89,17 +121,19 @@ impl Params {
 
     /// How many pairs there are.
     pub fn len(&self) -> usize {
-        self.pairs.len()
+        self.ends.len()
     }
 
     /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.ends.is_empty()
     }
 
     /// The pairs, by value.
     pub fn into_vec(self) -> Vec<(String, String)> {
-        self.pairs
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
     }
 }
 
@@ -147,25 +181,25 @@ pub trait RpcParam {
 
 impl RpcParam for str {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, self);
+        out.push_str(name, self);
     }
 }
 
 impl RpcParam for String {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, self.as_str());
+        out.push_str(name, self);
     }
 }
 
 impl RpcParam for Cow<'_, str> {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, self.as_ref());
+        out.push_str(name, self);
     }
 }
 
 impl RpcParam for bool {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, if *self { "true" } else { "false" });
+        out.push_str(name, if *self { "true" } else { "false" });
     }
 }
 
@@ -173,7 +207,7 @@ macro_rules! display_param {
     ($($t:ty)*) => {$(
         impl RpcParam for $t {
             fn write_param(&self, name: &str, out: &mut Params) {
-                out.push(name, self.to_string());
+                out.push_display(name, self);
             }
         }
     )*};
@@ -220,13 +254,25 @@ impl<T: RpcParam> RpcParam for Option<T> {
 
 impl<T: RpcParam> RpcParam for [T] {
     fn write_param(&self, name: &str, out: &mut Params) {
-        let mut key = String::with_capacity(name.len() + 4);
+        // `Name.N` is built in a stack buffer when it fits (the usual case).
+        let len = name.len() + 1 + 20;
+        let mut stack = [0u8; 64];
+        let mut heap = Vec::new();
+        let buf: &mut [u8] = if len <= stack.len() {
+            &mut stack[..len]
+        } else {
+            heap.resize(len, 0);
+            &mut heap
+        };
+        buf[..name.len()].copy_from_slice(name.as_bytes());
+        buf[name.len()] = b'.';
+        let digits_at = name.len() + 1;
         for (i, item) in self.iter().enumerate() {
-            key.clear();
-            key.push_str(name);
-            key.push('.');
-            key.push_str(itoa_usize(i + 1, &mut [0u8; 20]));
-            item.write_param(&key, out);
+            let key_len = digits_at + write_decimal(i + 1, &mut buf[digits_at..]);
+            // `name` is a `str` followed by ASCII: always UTF-8.
+            if let Ok(key) = std::str::from_utf8(&buf[..key_len]) {
+                item.write_param(key, out);
+            }
         }
     }
 }
@@ -243,18 +289,21 @@ impl<T: RpcParam, const N: usize> RpcParam for [T; N] {
     }
 }
 
-fn itoa_usize(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
+/// Writes `n` in decimal at the start of `out` (at least 20 bytes); returns its length.
+fn write_decimal(mut n: usize, out: &mut [u8]) -> usize {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
     loop {
         i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+        digits[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+    let len = digits.len() - i;
+    out[..len].copy_from_slice(&digits[i..]);
+    len
 }
 
 /// Sends the wrapped value as a JSON string (for params the API takes as JSON).
@@ -275,7 +324,7 @@ pub struct Json<T>(pub T);
 impl<T: serde::Serialize> RpcParam for Json<T> {
     fn write_param(&self, name: &str, out: &mut Params) {
         match serde_json::to_string(&self.0) {
-            Ok(json) => out.push(name, json),
+            Ok(json) => out.push_str(name, &json),
             Err(e) => out.record_error(name, format_args!("cannot serialize as JSON: {e}")),
         }
     }
@@ -294,6 +343,37 @@ mod tests {
         assert_eq!(p.get("Tag.1.2"), Some("b"));
         assert_eq!(p.get("N.11"), Some("10"));
         assert_eq!(p.len(), 13);
+    }
+
+    #[test]
+    fn long_list_names_and_pairs_by_value() {
+        let long = "N".repeat(100);
+        let mut p = Params::with_capacity(1);
+        p.insert(&long, &vec![7u8, 12]);
+        p.push('K', String::from("v"));
+        p.insert("Empty", "");
+        assert_eq!(p.len(), 4);
+        assert_eq!(p.get(&format!("{long}.2")), Some("12"));
+        let mut same = Params::new();
+        same.push(format!("{long}.1"), "7");
+        same.push(format!("{long}.2"), "12");
+        same.push("K", "v");
+        same.push("Empty", "");
+        assert_eq!(p, same);
+        assert_eq!(
+            p.into_vec(),
+            [
+                (format!("{long}.1"), "7".to_owned()),
+                (format!("{long}.2"), "12".to_owned()),
+                ("K".to_owned(), "v".to_owned()),
+                ("Empty".to_owned(), String::new()),
+            ]
+        );
+        // The same text split differently is a different list.
+        let (mut a, mut b) = (Params::new(), Params::new());
+        a.push("ab", "c");
+        b.push("a", "bc");
+        assert_ne!(a, b);
     }
 
     #[test]
