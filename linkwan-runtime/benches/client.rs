@@ -20,8 +20,8 @@
 //! A counting global allocator counts the allocations made on the client thread (the
 //! server's thread is not counted) per call, for both sides.
 //!
-//! Environment: `BENCH_ROUNDS` (default 21), `BENCH_CALLS` (calls per round and side,
-//! default 4000). Without `--bench` (as under `cargo test --all-targets`) it runs a quick
+//! Environment: `BENCH_ROUNDS` (default 41), `BENCH_CALLS` (calls per round and side,
+//! default 2000). Without `--bench` (as under `cargo test --all-targets`) it runs a quick
 //! smoke pass.
 
 #[path = "common/mod.rs"]
@@ -383,8 +383,8 @@ fn breakdown() {
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     breakdown();
-    let rounds = env_usize("BENCH_ROUNDS", if full { 21 } else { 1 });
-    let calls = env_usize("BENCH_CALLS", if full { 4000 } else { 64 }).max(32);
+    let rounds = env_usize("BENCH_ROUNDS", if full { 41 } else { 1 });
+    let calls = env_usize("BENCH_CALLS", if full { 2000 } else { 64 }).max(32);
 
     let addr = start_server();
     let rt = tokio::runtime::Builder::new_current_thread()

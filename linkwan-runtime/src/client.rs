@@ -470,7 +470,10 @@ impl Client {
         ];
         let optional = [
             creds.security_token().map(|token| ("SecurityToken", token)),
-            inner.region_id.as_deref().map(|region| ("RegionId", region)),
+            inner
+                .region_id
+                .as_deref()
+                .map(|region| ("RegionId", region)),
         ];
         let all = common
             .into_iter()
