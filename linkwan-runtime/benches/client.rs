@@ -184,23 +184,43 @@ fn start_server() -> SocketAddr {
     rx.recv().expect("the server started")
 }
 
-// ---------------------------------------------------------------- the two clients
+// ---------------------------------------------------------------- the clients
 
-type Bare = hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>;
+/// The client's connector: rustls over `HttpConnector`, plain `http` allowed.
+type TlsConnector = hyper_rustls::HttpsConnector<HttpConnector>;
 
-/// The baseline: a pooled hyper client and the pre-built parts of the request.
+/// A baseline: a pooled hyper client and the pre-built parts of the request.
 #[derive(Clone)]
-struct Baseline {
-    http: Bare,
+struct Baseline<C> {
+    http: hyper_util::client::legacy::Client<C, Full<Bytes>>,
     uri: http::Uri,
     user_agent: HeaderValue,
     body: Bytes,
 }
 
-impl Baseline {
-    fn new(addr: SocketAddr) -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
+fn plain_connector() -> HttpConnector {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    connector
+}
+
+/// Built as `Client` builds its own.
+fn tls_connector() -> TlsConnector {
+    let mut http = plain_connector();
+    http.enforce_http(false);
+    hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .expect("the ring provider")
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http)
+}
+
+impl<C> Baseline<C>
+where
+    C: hyper_util::client::legacy::connect::Connect + Clone + Send + Sync + 'static,
+{
+    fn new(addr: SocketAddr, connector: C) -> Self {
         let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
             .timer(TokioTimer::new())
             .pool_timer(TokioTimer::new())
@@ -263,54 +283,64 @@ fn client(addr: SocketAddr) -> Client {
         .expect("a client")
 }
 
-async fn ours(client: &Client, req: &Submit) {
-    let answer = client.call(req).await.expect("the call succeeds");
-    assert!(answer.success);
-    black_box(answer.request_id);
+/// The three sides, cheap to clone into tasks.
+#[derive(Clone)]
+struct Sides {
+    plain: Baseline<HttpConnector>,
+    tls: Baseline<TlsConnector>,
+    ours: Client,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Side {
+    /// Bare hyper, plain `HttpConnector`.
+    Plain,
+    /// Bare hyper, the client's connector type.
+    Tls,
+    /// `Client::call`.
+    Ours,
+}
+
+const SIDES: [Side; 3] = [Side::Plain, Side::Tls, Side::Ours];
+
+impl Sides {
+    async fn call(&self, side: Side, req: &Submit) {
+        match side {
+            Side::Plain => {
+                black_box(self.plain.call().await);
+            }
+            Side::Tls => {
+                black_box(self.tls.call().await);
+            }
+            Side::Ours => {
+                let answer = self.ours.call(req).await.expect("the call succeeds");
+                assert!(answer.success);
+                black_box(answer.request_id);
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- measurement
 
-#[derive(Clone, Copy, PartialEq)]
-enum Side {
-    Bare,
-    Ours,
-}
-
 /// Runs `calls` calls with `in_flight` of them concurrent (each of `in_flight` tasks
 /// makes its share sequentially); returns calls per second.
-async fn round(
-    side: Side,
-    base: &Baseline,
-    ours_client: &Client,
-    calls: usize,
-    in_flight: usize,
-) -> f64 {
+async fn round(sides: &Sides, side: Side, calls: usize, in_flight: usize) -> f64 {
     let start = Instant::now();
     if in_flight == 1 {
         let req = request();
         for _ in 0..calls {
-            match side {
-                Side::Bare => {
-                    black_box(base.call().await);
-                }
-                Side::Ours => ours(ours_client, &req).await,
-            }
+            sides.call(side, &req).await;
         }
     } else {
         let mut tasks = tokio::task::JoinSet::new();
         for t in 0..in_flight {
             let share = calls / in_flight + usize::from(t < calls % in_flight);
-            let (base, c) = (base.clone(), ours_client.clone());
+            let sides = sides.clone();
             tasks.spawn(async move {
                 let req = request();
                 for _ in 0..share {
-                    match side {
-                        Side::Bare => {
-                            black_box(base.call().await);
-                        }
-                        Side::Ours => ours(&c, &req).await,
-                    }
+                    sides.call(side, &req).await;
                 }
             });
         }
@@ -391,102 +421,86 @@ fn main() {
         .enable_all()
         .build()
         .expect("a client runtime");
-    let base = Baseline::new(addr);
-    let ours_client = client(addr);
+    let sides = Sides {
+        plain: Baseline::new(addr, plain_connector()),
+        tls: Baseline::new(addr, tls_connector()),
+        ours: client(addr),
+    };
 
     rt.block_on(async {
-        // Same-size bodies: the client's signature varies in encoded length by a few bytes.
-        let ours_len = {
-            let mut p = linkwan_runtime::Params::new();
-            linkwan_runtime::RpcRequest::write_params(&request(), &mut p);
-            p.len()
-        };
         println!(
             "client bench: {rounds} rounds x {calls} calls per side; server 1 thread, clients 1 thread; \
-             bare body {} bytes, {} request params",
-            base.body.len(),
-            ours_len
+             body {} bytes",
+            sides.plain.body.len(),
         );
 
-        // Warm-up: open the connections (32 of them) on both sides.
-        for side in [Side::Bare, Side::Ours] {
-            round(side, &base, &ours_client, calls.min(2000), 32).await;
+        // Warm-up: open the connections (32 of them) on every side.
+        for side in SIDES {
+            round(&sides, side, calls.min(2000), 32).await;
         }
 
         for in_flight in [1usize, 32] {
-            let (mut bare_rates, mut our_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            // rates[side][round]
+            let mut rates = [Vec::new(), Vec::new(), Vec::new()];
             for r in 0..rounds {
-                let order = if r % 2 == 0 {
-                    [Side::Bare, Side::Ours]
-                } else {
-                    [Side::Ours, Side::Bare]
-                };
-                let (mut b, mut o) = (0.0, 0.0);
-                for side in order {
-                    let rate = round(side, &base, &ours_client, calls, in_flight).await;
-                    match side {
-                        Side::Bare => b = rate,
-                        Side::Ours => o = rate,
-                    }
+                // Rotate which side goes first.
+                for k in 0..SIDES.len() {
+                    let i = (r + k) % SIDES.len();
+                    rates[i].push(round(&sides, SIDES[i], calls, in_flight).await);
                 }
-                bare_rates.push(b);
-                our_rates.push(o);
-                ratios.push(o / b);
             }
-            let (b, o) = (median(bare_rates), median(our_rates));
-            let spread = {
-                let mut r = ratios.clone();
-                r.sort_by(f64::total_cmp);
-                (r[r.len() / 4], r[r.len() * 3 / 4])
-            };
             println!(
-                "{}:\n  bare hyper        median {:>9.0} calls/s  ({:.2} us/call)\n  \
-                 Client::call      median {:>9.0} calls/s  ({:.2} us/call)\n  \
-                 ratio Client/bare median of per-round ratios {:.3} (quartiles {:.3}..{:.3})",
+                "{}:",
                 if in_flight == 1 {
                     "sequential (1 in flight)".to_string()
                 } else {
                     format!("{in_flight} in flight")
-                },
-                b,
-                1e6 / b,
-                o,
-                1e6 / o,
-                median(ratios),
-                spread.0,
-                spread.1,
+                }
             );
+            let names = [
+                "bare hyper, HttpConnector",
+                "bare hyper, client's connector",
+                "Client::call",
+            ];
+            for (name, r) in names.iter().zip(&rates) {
+                let m = median(r.clone());
+                println!("  {name:<31} median {m:>9.0} calls/s  ({:.2} us/call)", 1e6 / m);
+            }
+            for (b, name) in [(0, names[0]), (1, names[1])] {
+                let mut ratios: Vec<f64> =
+                    rates[2].iter().zip(&rates[b]).map(|(o, b)| o / b).collect();
+                ratios.sort_by(f64::total_cmp);
+                println!(
+                    "  ratio Client::call / {name:<31} median of per-round ratios {:.3} (quartiles {:.3}..{:.3})",
+                    ratios[ratios.len() / 2],
+                    ratios[ratios.len() / 4],
+                    ratios[ratios.len() * 3 / 4],
+                );
+            }
         }
     });
 
     // Allocations per call, sequential, on the client thread (connections already open).
     let n = if full { 1000 } else { 16 };
     let req = request();
-    let ((), bare_allocs, bare_bytes) = count_allocs(|| {
-        rt.block_on(async {
-            for _ in 0..n {
-                black_box(base.call().await);
-            }
-        })
-    });
-    let ((), our_allocs, our_bytes) = count_allocs(|| {
-        rt.block_on(async {
-            for _ in 0..n {
-                ours(&ours_client, &req).await;
-            }
-        })
-    });
-    let per = |x: u64| x as f64 / n as f64;
-    println!(
-        "allocations per call (client thread, sequential, {n} calls):\n  \
-         bare hyper     {:>6.1} allocs {:>8.0} bytes\n  \
-         Client::call   {:>6.1} allocs {:>8.0} bytes\n  \
-         difference     {:>6.1} allocs {:>8.0} bytes",
-        per(bare_allocs),
-        per(bare_bytes),
-        per(our_allocs),
-        per(our_bytes),
-        per(our_allocs) - per(bare_allocs),
-        per(our_bytes) - per(bare_bytes),
-    );
+    let names = [
+        "bare hyper, HttpConnector",
+        "bare hyper, client's connector",
+        "Client::call",
+    ];
+    println!("allocations per call (client thread, sequential, {n} calls):");
+    for (side, name) in SIDES.into_iter().zip(names) {
+        let ((), allocs, bytes) = count_allocs(|| {
+            rt.block_on(async {
+                for _ in 0..n {
+                    sides.call(side, &req).await;
+                }
+            })
+        });
+        println!(
+            "  {name:<31} {:>6.1} allocs {:>8.0} bytes",
+            allocs as f64 / n as f64,
+            bytes as f64 / n as f64
+        );
+    }
 }
