@@ -1,28 +1,32 @@
 //! `Client::call` against a bare hyper client, both talking to the same loopback server.
 //!
 //! `cargo bench -p linkwan-runtime --bench client` measures calls per second, sequential
-//! (one call at a time) and with 32 calls in flight, for:
+//! (one call at a time) and with 32 calls in flight, for three sides:
 //!
-//! * **bare hyper**: a `hyper_util` legacy pooled client (`HttpConnector`, keep-alive)
+//! * **bare hyper, HttpConnector**: a `hyper_util` legacy pooled client (keep-alive)
 //!   sending a pre-built POST with the same headers and a pre-signed body of the same
 //!   size as the client's, and reading the whole answer;
+//! * **bare hyper, client's connector**: the same over the connector type `Client` uses
+//!   (hyper-rustls wrapping `HttpConnector`, plain `http` here);
 //! * **Client::call**: the runtime's client, which for every call also writes the params,
 //!   signs them (fresh nonce and timestamp), builds the request, and decodes the JSON
 //!   answer into the response type.
 //!
 //! The server is a minimal hyper HTTP/1.1 server on its own single-threaded runtime on its
 //! own thread, reading each request body and answering a fixed
-//! `{"RequestId":"…","Success":true}`; both clients run on one single-threaded runtime on
+//! `{"RequestId":"…","Success":true}`; all clients run on one single-threaded runtime on
 //! the main thread (the machine this was written for has 2 cores: one each). Rounds of
-//! the baseline and of the client are interleaved (their order alternating), and the
-//! median of the per-round ratios is reported with the medians of each side.
+//! the three sides are interleaved (which goes first rotates), and the median of the
+//! per-round ratios is reported with the medians of each side.
 //!
 //! A counting global allocator counts the allocations made on the client thread (the
-//! server's thread is not counted) per call, for both sides.
+//! server's thread is not counted) per call, for every side. Before all that, the
+//! client's own work (params, signing, decoding) is timed without the network.
 //!
 //! Environment: `BENCH_ROUNDS` (default 41), `BENCH_CALLS` (calls per round and side,
-//! default 2000). Without `--bench` (as under `cargo test --all-targets`) it runs a quick
-//! smoke pass.
+//! default 2000), `BENCH_PROFILE=plain|tls|ours` (only that side, 32 in flight, for
+//! `BENCH_ROUNDS × BENCH_CALLS` calls: for a profiler). Without `--bench` (as under
+//! `cargo test --all-targets`) it runs a quick smoke pass.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -412,7 +416,9 @@ fn breakdown() {
 
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
-    breakdown();
+    if std::env::var_os("BENCH_PROFILE").is_none() {
+        breakdown();
+    }
     let rounds = env_usize("BENCH_ROUNDS", if full { 41 } else { 1 });
     let calls = env_usize("BENCH_CALLS", if full { 2000 } else { 64 }).max(32);
 
@@ -426,6 +432,18 @@ fn main() {
         tls: Baseline::new(addr, tls_connector()),
         ours: client(addr),
     };
+
+    // `BENCH_PROFILE=plain|tls|ours`: only that side, 32 in flight, for a profiler.
+    if let Ok(only) = std::env::var("BENCH_PROFILE") {
+        let side = match only.as_str() {
+            "plain" => Side::Plain,
+            "tls" => Side::Tls,
+            _ => Side::Ours,
+        };
+        let rate = rt.block_on(round(&sides, side, calls * rounds, 32));
+        eprintln!("profiled {side:?}: {rate:.0} calls/s");
+        return;
+    }
 
     rt.block_on(async {
         println!(
