@@ -379,15 +379,16 @@ fn breakdown() {
         p
     };
     let sign = |p: &linkwan_runtime::Params| {
+        // The common params in the order `Client::call` gathers them (sorted).
         let mut pairs = vec![
-            ("Action", "SubmitJoinPermissionAuthOrder"),
-            ("Version", "2018-12-30"),
-            ("Format", "JSON"),
             ("AccessKeyId", ID),
+            ("Action", "SubmitJoinPermissionAuthOrder"),
+            ("Format", "JSON"),
             ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureVersion", "1.0"),
             ("SignatureNonce", "0123456789abcdef0123456789abcdef"),
+            ("SignatureVersion", "1.0"),
             ("Timestamp", "2026-11-27T21:00:00Z"),
+            ("Version", "2018-12-30"),
         ];
         pairs.extend(p.iter());
         Bytes::from(sign_v1("POST", &mut pairs, SECRET).into_query())

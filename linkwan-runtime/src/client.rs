@@ -458,29 +458,33 @@ impl Client {
         let mut nonce_buf = [0u8; 32];
         let nonce = nonce(&mut nonce_buf);
         let creds = &inner.credentials;
-        let common = [
-            ("Action", spec.action),
-            ("Version", spec.version),
-            ("Format", "JSON"),
+        // In sorted key order, so the signer's sort has little left to do.
+        let head = [
             ("AccessKeyId", creds.access_key_id()),
-            ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureVersion", "1.0"),
-            ("SignatureNonce", nonce),
-            ("Timestamp", timestamp),
+            ("Action", spec.action),
+            ("Format", "JSON"),
         ];
         let optional = [
-            creds.security_token().map(|token| ("SecurityToken", token)),
             inner
                 .region_id
                 .as_deref()
                 .map(|region| ("RegionId", region)),
+            creds.security_token().map(|token| ("SecurityToken", token)),
         ];
-        let all = common
+        let tail = [
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureNonce", nonce),
+            ("SignatureVersion", "1.0"),
+            ("Timestamp", timestamp),
+            ("Version", spec.version),
+        ];
+        let all = head
             .into_iter()
             .chain(optional.into_iter().flatten())
+            .chain(tail)
             .chain(params.iter());
         // The usual request fits on the stack; a larger one goes to the heap.
-        let count = common.len() + 2 + params.len();
+        let count = head.len() + optional.len() + tail.len() + params.len();
         let mut stack = [("", ""); SIGN_STACK];
         let mut heap = Vec::new();
         let pairs: &mut [(&str, &str)] = if count <= SIGN_STACK {
