@@ -212,7 +212,64 @@ macro_rules! display_param {
         }
     )*};
 }
-display_param!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 char);
+display_param!(f32 f64 char);
+
+// Integers are the common case: written digit by digit, without `fmt`'s machinery.
+macro_rules! unsigned_param {
+    ($($t:ty)*) => {$(
+        impl RpcParam for $t {
+            fn write_param(&self, name: &str, out: &mut Params) {
+                out.push_str(name, decimal(false, *self as u128, &mut [0; 40]));
+            }
+        }
+    )*};
+}
+unsigned_param!(u8 u16 u32 u64 u128 usize);
+
+macro_rules! signed_param {
+    ($($t:ty)*) => {$(
+        impl RpcParam for $t {
+            fn write_param(&self, name: &str, out: &mut Params) {
+                let n = *self as i128;
+                out.push_str(name, decimal(n < 0, n.unsigned_abs(), &mut [0; 40]));
+            }
+        }
+    )*};
+}
+signed_param!(i8 i16 i32 i64 i128 isize);
+
+/// `n` (negated when `negative`) in decimal, written at the end of `buf`.
+fn decimal(negative: bool, n: u128, buf: &mut [u8; 40]) -> &str {
+    let mut i = buf.len();
+    match u64::try_from(n) {
+        // The usual case, without 128-bit division.
+        Ok(mut n) => loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut n = n;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    if negative {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    // Only ASCII digits and `-` were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
 
 impl<T: RpcParam + ?Sized> RpcParam for &T {
     fn write_param(&self, name: &str, out: &mut Params) {
@@ -374,6 +431,47 @@ mod tests {
         a.push("ab", "c");
         b.push("a", "bc");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn integers_match_display() {
+        let mut p = Params::new();
+        let mut expect = Vec::new();
+        macro_rules! check {
+            ($($v:expr),*) => {$(
+                p.insert("N", &$v);
+                expect.push($v.to_string());
+            )*};
+        }
+        check!(
+            0u8,
+            u8::MAX,
+            0i8,
+            i8::MIN,
+            i8::MAX,
+            u16::MAX,
+            i16::MIN,
+            u32::MAX,
+            i32::MIN
+        );
+        check!(
+            -1i32,
+            10u32,
+            u64::MAX,
+            i64::MIN,
+            i64::MAX,
+            u64::MAX as u128 + 1
+        );
+        check!(
+            u128::MAX,
+            i128::MIN,
+            i128::MAX,
+            -(u64::MAX as i128) - 1,
+            usize::MAX,
+            isize::MIN
+        );
+        let got: Vec<&str> = p.iter().map(|(_, v)| v).collect();
+        assert_eq!(got, expect);
     }
 
     #[test]
