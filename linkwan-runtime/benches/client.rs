@@ -420,7 +420,7 @@ fn main() {
     if std::env::var_os("BENCH_PROFILE").is_none() {
         breakdown();
     }
-    let rounds = env_usize("BENCH_ROUNDS", if full { 41 } else { 1 });
+    let rounds = env_usize("BENCH_ROUNDS", if full { 41 } else { 1 }).max(1);
     let calls = env_usize("BENCH_CALLS", if full { 2000 } else { 64 }).max(32);
 
     let addr = start_server();
