@@ -64,6 +64,9 @@ use crate::retry::{classify, RetryPolicy};
 use crate::sign::{percent_encode, sign_v1};
 use crate::time;
 
+/// How many params (common ones included) are gathered for signing on the stack.
+const SIGN_STACK: usize = 32;
+
 /// The default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The default per-attempt timeout.
@@ -455,25 +458,47 @@ impl Client {
         let mut nonce_buf = [0u8; 32];
         let nonce = nonce(&mut nonce_buf);
         let creds = &inner.credentials;
-        let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(params.len() + 10);
-        pairs.extend_from_slice(&[
-            ("Action", spec.action),
-            ("Version", spec.version),
-            ("Format", "JSON"),
+        // In sorted key order, so the signer's sort has little left to do.
+        let head = [
             ("AccessKeyId", creds.access_key_id()),
+            ("Action", spec.action),
+            ("Format", "JSON"),
+        ];
+        let optional = [
+            inner
+                .region_id
+                .as_deref()
+                .map(|region| ("RegionId", region)),
+            creds.security_token().map(|token| ("SecurityToken", token)),
+        ];
+        let tail = [
             ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureVersion", "1.0"),
             ("SignatureNonce", nonce),
+            ("SignatureVersion", "1.0"),
             ("Timestamp", timestamp),
-        ]);
-        if let Some(token) = creds.security_token() {
-            pairs.push(("SecurityToken", token));
-        }
-        if let Some(region) = &inner.region_id {
-            pairs.push(("RegionId", region));
-        }
-        pairs.extend(params.iter());
-        sign_v1(spec.method.as_str(), &mut pairs, creds.access_key_secret()).into_query()
+            ("Version", spec.version),
+        ];
+        let all = head
+            .into_iter()
+            .chain(optional.into_iter().flatten())
+            .chain(tail)
+            .chain(params.iter());
+        // The usual request fits on the stack; a larger one goes to the heap.
+        let count = head.len() + optional.len() + tail.len() + params.len();
+        let mut stack = [("", ""); SIGN_STACK];
+        let mut heap = Vec::new();
+        let pairs: &mut [(&str, &str)] = if count <= SIGN_STACK {
+            let mut n = 0;
+            for (slot, pair) in stack.iter_mut().zip(all) {
+                *slot = pair;
+                n += 1;
+            }
+            &mut stack[..n]
+        } else {
+            heap.extend(all);
+            &mut heap
+        };
+        sign_v1(spec.method.as_str(), pairs, creds.access_key_secret()).into_query()
     }
 
     /// One attempt: send, read the bounded body, decode.
@@ -546,8 +571,8 @@ impl Client {
                 .into())
             }
         };
-        let retry_after = response::retry_after(&parts.headers);
         response::decode_inner::<T>(parts.status, &parts.headers, &bytes).map_err(|f| {
+            let retry_after = response::retry_after(&parts.headers);
             let Failure {
                 mut error,
                 server_string_to_sign,

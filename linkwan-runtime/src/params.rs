@@ -37,9 +37,16 @@ use std::fmt;
 /// refuses to send the request ([`Error::InvalidRequest`](crate::Error::InvalidRequest)).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
-    pairs: Vec<(String, String)>,
+    /// Every key and value, back to back: one buffer, not two `String`s per pair.
+    text: String,
+    /// Per pair, where its key ends and where its value ends in `text` (a key starts
+    /// where the previous value ended).
+    ends: Vec<(usize, usize)>,
     error: Option<String>,
 }
+
+/// Bytes reserved per pair by [`Params::with_capacity`]: a typical key and value.
+const BYTES_PER_PAIR: usize = 32;
 
 impl Params {
     /// An empty list.
@@ -50,14 +57,33 @@ impl Params {
     /// An empty list with room for `capacity` pairs.
     pub fn with_capacity(capacity: usize) -> Self {
         Params {
-            pairs: Vec::with_capacity(capacity),
+            text: String::with_capacity(capacity.saturating_mul(BYTES_PER_PAIR)),
+            ends: Vec::with_capacity(capacity),
             error: None,
         }
     }
 
     /// Appends one raw `(key, value)` pair.
     pub fn push(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.pairs.push((key.into(), value.into()));
+        self.push_str(&key.into(), &value.into());
+    }
+
+    /// Appends one pair without allocating (beyond growing the buffers).
+    pub(crate) fn push_str(&mut self, key: &str, value: &str) {
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        self.text.push_str(value);
+        self.ends.push((key_end, self.text.len()));
+    }
+
+    /// Appends a pair whose value is `value`'s `Display` output, written in place.
+    fn push_display(&mut self, key: &str, value: &dyn fmt::Display) {
+        use fmt::Write as _;
+        self.text.push_str(key);
+        let key_end = self.text.len();
+        // Writing to a `String` only fails if `Display` itself does; keep what it wrote.
+        let _ = write!(self.text, "{value}");
+        self.ends.push((key_end, self.text.len()));
     }
 
     /// Writes `value` under the wire name `name` (see [`RpcParam`]).
@@ -79,7 +105,13 @@ impl Params {
 
     /// The pairs in writing order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        let text = self.text.as_str();
+        let mut start = 0;
+        self.ends.iter().map(move |&(key_end, value_end)| {
+            let pair = (&text[start..key_end], &text[key_end..value_end]);
+            start = value_end;
+            pair
+        })
     }
 
     /// The value of the first pair with key `key`.
@@ -89,17 +121,19 @@ impl Params {
 
     /// How many pairs there are.
     pub fn len(&self) -> usize {
-        self.pairs.len()
+        self.ends.len()
     }
 
     /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.ends.is_empty()
     }
 
     /// The pairs, by value.
     pub fn into_vec(self) -> Vec<(String, String)> {
-        self.pairs
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
     }
 }
 
@@ -152,25 +186,25 @@ pub trait RpcParam {
 
 impl RpcParam for str {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, self);
+        out.push_str(name, self);
     }
 }
 
 impl RpcParam for String {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, self.as_str());
+        out.push_str(name, self);
     }
 }
 
 impl RpcParam for Cow<'_, str> {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, self.as_ref());
+        out.push_str(name, self);
     }
 }
 
 impl RpcParam for bool {
     fn write_param(&self, name: &str, out: &mut Params) {
-        out.push(name, if *self { "true" } else { "false" });
+        out.push_str(name, if *self { "true" } else { "false" });
     }
 }
 
@@ -178,12 +212,69 @@ macro_rules! display_param {
     ($($t:ty)*) => {$(
         impl RpcParam for $t {
             fn write_param(&self, name: &str, out: &mut Params) {
-                out.push(name, self.to_string());
+                out.push_display(name, self);
             }
         }
     )*};
 }
-display_param!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize f32 f64 char);
+display_param!(f32 f64 char);
+
+// Integers are the common case: written digit by digit, without `fmt`'s machinery.
+macro_rules! unsigned_param {
+    ($($t:ty)*) => {$(
+        impl RpcParam for $t {
+            fn write_param(&self, name: &str, out: &mut Params) {
+                out.push_str(name, decimal(false, *self as u128, &mut [0; 40]));
+            }
+        }
+    )*};
+}
+unsigned_param!(u8 u16 u32 u64 u128 usize);
+
+macro_rules! signed_param {
+    ($($t:ty)*) => {$(
+        impl RpcParam for $t {
+            fn write_param(&self, name: &str, out: &mut Params) {
+                let n = *self as i128;
+                out.push_str(name, decimal(n < 0, n.unsigned_abs(), &mut [0; 40]));
+            }
+        }
+    )*};
+}
+signed_param!(i8 i16 i32 i64 i128 isize);
+
+/// `n` (negated when `negative`) in decimal, written at the end of `buf`.
+fn decimal(negative: bool, n: u128, buf: &mut [u8; 40]) -> &str {
+    let mut i = buf.len();
+    match u64::try_from(n) {
+        // The usual case, without 128-bit division.
+        Ok(mut n) => loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut n = n;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    if negative {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    // Only ASCII digits and `-` were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
 
 impl<T: RpcParam + ?Sized> RpcParam for &T {
     fn write_param(&self, name: &str, out: &mut Params) {
@@ -225,13 +316,25 @@ impl<T: RpcParam> RpcParam for Option<T> {
 
 impl<T: RpcParam> RpcParam for [T] {
     fn write_param(&self, name: &str, out: &mut Params) {
-        let mut key = String::with_capacity(name.len() + 4);
+        // `Name.N` is built in a stack buffer when it fits (the usual case).
+        let len = name.len() + 1 + 20;
+        let mut stack = [0u8; 64];
+        let mut heap = Vec::new();
+        let buf: &mut [u8] = if len <= stack.len() {
+            &mut stack[..len]
+        } else {
+            heap.resize(len, 0);
+            &mut heap
+        };
+        buf[..name.len()].copy_from_slice(name.as_bytes());
+        buf[name.len()] = b'.';
+        let digits_at = name.len() + 1;
         for (i, item) in self.iter().enumerate() {
-            key.clear();
-            key.push_str(name);
-            key.push('.');
-            key.push_str(itoa_usize(i + 1, &mut [0u8; 20]));
-            item.write_param(&key, out);
+            let key_len = digits_at + write_decimal(i + 1, &mut buf[digits_at..]);
+            // `name` is a `str` followed by ASCII: always UTF-8.
+            if let Ok(key) = std::str::from_utf8(&buf[..key_len]) {
+                item.write_param(key, out);
+            }
         }
     }
 }
@@ -248,18 +351,21 @@ impl<T: RpcParam, const N: usize> RpcParam for [T; N] {
     }
 }
 
-fn itoa_usize(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
+/// Writes `n` in decimal at the start of `out` (at least 20 bytes); returns its length.
+fn write_decimal(mut n: usize, out: &mut [u8]) -> usize {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
     loop {
         i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+        digits[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[i..]).unwrap_or("0")
+    let len = digits.len() - i;
+    out[..len].copy_from_slice(&digits[i..]);
+    len
 }
 
 /// Sends the wrapped value as a JSON string (for params the API takes as JSON).
@@ -280,7 +386,7 @@ pub struct Json<T>(pub T);
 impl<T: serde::Serialize> RpcParam for Json<T> {
     fn write_param(&self, name: &str, out: &mut Params) {
         match serde_json::to_string(&self.0) {
-            Ok(json) => out.push(name, json),
+            Ok(json) => out.push_str(name, &json),
             Err(e) => out.record_error(name, format_args!("cannot serialize as JSON: {e}")),
         }
     }
@@ -299,6 +405,78 @@ mod tests {
         assert_eq!(p.get("Tag.1.2"), Some("b"));
         assert_eq!(p.get("N.11"), Some("10"));
         assert_eq!(p.len(), 13);
+    }
+
+    #[test]
+    fn long_list_names_and_pairs_by_value() {
+        let long = "N".repeat(100);
+        let mut p = Params::with_capacity(1);
+        p.insert(&long, &vec![7u8, 12]);
+        p.push('K', String::from("v"));
+        p.insert("Empty", "");
+        assert_eq!(p.len(), 4);
+        assert_eq!(p.get(&format!("{long}.2")), Some("12"));
+        let mut same = Params::new();
+        same.push(format!("{long}.1"), "7");
+        same.push(format!("{long}.2"), "12");
+        same.push("K", "v");
+        same.push("Empty", "");
+        assert_eq!(p, same);
+        assert_eq!(
+            p.into_vec(),
+            [
+                (format!("{long}.1"), "7".to_owned()),
+                (format!("{long}.2"), "12".to_owned()),
+                ("K".to_owned(), "v".to_owned()),
+                ("Empty".to_owned(), String::new()),
+            ]
+        );
+        // The same text split differently is a different list.
+        let (mut a, mut b) = (Params::new(), Params::new());
+        a.push("ab", "c");
+        b.push("a", "bc");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn integers_match_display() {
+        let mut p = Params::new();
+        let mut expect = Vec::new();
+        macro_rules! check {
+            ($($v:expr),*) => {$(
+                p.insert("N", &$v);
+                expect.push($v.to_string());
+            )*};
+        }
+        check!(
+            0u8,
+            u8::MAX,
+            0i8,
+            i8::MIN,
+            i8::MAX,
+            u16::MAX,
+            i16::MIN,
+            u32::MAX,
+            i32::MIN
+        );
+        check!(
+            -1i32,
+            10u32,
+            u64::MAX,
+            i64::MIN,
+            i64::MAX,
+            u64::MAX as u128 + 1
+        );
+        check!(
+            u128::MAX,
+            i128::MIN,
+            i128::MAX,
+            -(u64::MAX as i128) - 1,
+            usize::MAX,
+            isize::MIN
+        );
+        let got: Vec<&str> = p.iter().map(|(_, v)| v).collect();
+        assert_eq!(got, expect);
     }
 
     #[test]
