@@ -13,8 +13,8 @@ use linkwan_runtime::test_util::{MockResponse, MockServer};
 use linkwan_runtime::Credentials;
 use serde_json::{json, Value};
 
-const ID: &str = "mock-id";
-const SECRET: &str = "mock/secret+=";
+mod support;
+use support::{creds, mock, ID, REJECT, SECRET};
 
 fn timestamp(offset_secs: i64) -> String {
     let secs = SystemTime::now()
@@ -68,7 +68,7 @@ impl<'a> Call<'a> {
     async fn send(&self, server: &MockServer) -> (u16, String) {
         let ts = timestamp(self.ts_offset);
         let mut params: Vec<(&str, &str)> = vec![
-            ("Action", "RejectJoinPermissionAuthOrder"),
+            ("Action", REJECT),
             ("Version", "2018-12-30"),
             ("AccessKeyId", self.id),
             ("SignatureMethod", "HMAC-SHA1"),
@@ -98,10 +98,9 @@ impl<'a> Call<'a> {
 }
 
 async fn server() -> MockServer {
-    MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
+    mock(creds())
         .credentials(Credentials::new("sts-id", "sts-secret").with_security_token("CAIS+tok/en="))
-        .handler("RejectJoinPermissionAuthOrder", |req| {
+        .handler(REJECT, |req| {
             MockResponse::ok(json!({ "Success": true, "Echo": req.param("OrderId") }))
         })
         .start()
@@ -145,9 +144,9 @@ async fn wrong_secret_gets_signature_does_not_match_with_the_servers_string_to_s
     let v: Value = serde_json::from_str(&body).unwrap();
     let msg = v["Message"].as_str().unwrap();
     let sts = msg.split("server string to sign is:").nth(1).unwrap();
-    assert!(
-        sts.starts_with("POST&%2F&AccessKeyId%3Dmock-id%26Action%3DRejectJoinPermissionAuthOrder")
-    );
+    assert!(sts.starts_with(&format!(
+        "POST&%2F&AccessKeyId%3D{ID}%26Action%3DRejectJoinPermissionAuthOrder"
+    )));
     assert!(!body.contains("not-the-secret") && !body.contains(SECRET));
     assert_eq!(
         server.requests()[0].verified,
@@ -181,12 +180,7 @@ async fn timestamps_beyond_fifteen_minutes_are_expired() {
 
 #[tokio::test]
 async fn skewed_server_clock_expires_a_correct_client() {
-    let server = MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
-        .clock_offset(3600)
-        .start()
-        .await
-        .unwrap();
+    let server = mock(creds()).clock_offset(3600).start().await.unwrap();
     let (status, body) = Call::new(vec![]).send(&server).await;
     assert_eq!(
         (status, code(&body).as_str()),
@@ -235,11 +229,7 @@ async fn unknown_key_missing_params_unknown_action_and_sts() {
 
 #[tokio::test]
 async fn unknown_action_is_not_found() {
-    let server = MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
-        .start()
-        .await
-        .unwrap();
+    let server = mock(creds()).start().await.unwrap();
     let (status, body) = Call::new(vec![]).send(&server).await;
     assert_eq!(
         (status, code(&body).as_str()),
