@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use linkwan_runtime::test_util::MockResponse;
-use linkwan_runtime::{Error, RetryPolicy};
+use linkwan_runtime::Error;
 
 mod support;
-use support::{builder, creds, reject, serve, REJECT};
+use support::{one_attempt_client, reject, serve, REJECT};
 
 /// The system allocator, counting live bytes and their high-water mark.
 struct Counting;
@@ -86,11 +86,7 @@ async fn a_64_mib_body_is_refused_with_bounded_memory() {
     })
     .await;
     // The default body limit (4 MiB), no retries: one attempt each.
-    let client = builder(server.endpoint(), creds())
-        .retry_policy(RetryPolicy::disabled())
-        .attempt_timeout(Duration::from_secs(15))
-        .build()
-        .unwrap();
+    let client = one_attempt_client(&server);
     let limit = linkwan_runtime::client::DEFAULT_MAX_RESPONSE_BODY;
 
     // Declared: refused on the headers.

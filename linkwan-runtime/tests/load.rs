@@ -5,14 +5,13 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use linkwan_runtime::test_util::MockResponse;
-use linkwan_runtime::RetryPolicy;
 use serde_json::json;
 
 mod support;
-use support::{builder, creds, distinct_nonces, reject, serve, REJECT};
+use support::{distinct_nonces, one_attempt_client, reject, serve, REJECT};
 
 const CALLS: usize = 2_000;
 const IN_FLIGHT: usize = 64;
@@ -30,11 +29,7 @@ async fn two_thousand_calls_sixty_four_in_flight() {
     })
     .await;
     // Retries off: a failure of any attempt fails the test.
-    let client = builder(server.endpoint(), creds())
-        .retry_policy(RetryPolicy::disabled())
-        .attempt_timeout(Duration::from_secs(15))
-        .build()
-        .unwrap();
+    let client = one_attempt_client(&server);
 
     let next = Arc::new(AtomicUsize::new(0));
     let in_flight = Arc::new(AtomicUsize::new(0));

@@ -95,6 +95,12 @@ impl<'a> Call<'a> {
         let body = resp.into_body().collect().await.unwrap().to_bytes();
         (status, String::from_utf8_lossy(&body).into_owned())
     }
+
+    /// Sends, and returns the status with the answer's error `Code`.
+    async fn error(&self, server: &MockServer) -> (u16, String) {
+        let (status, body) = self.send(server).await;
+        (status, code(&body))
+    }
 }
 
 async fn server() -> MockServer {
@@ -159,8 +165,10 @@ async fn replayed_nonce_is_refused() {
     let server = server().await;
     let call = Call::new(vec![("OrderId", "123")]);
     assert_eq!(call.send(&server).await.0, 200);
-    let (status, body) = call.send(&server).await;
-    assert_eq!((status, code(&body).as_str()), (400, "SignatureNonceUsed"));
+    assert_eq!(
+        call.error(&server).await,
+        (400, "SignatureNonceUsed".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -168,10 +176,9 @@ async fn timestamps_beyond_fifteen_minutes_are_expired() {
     let server = server().await;
     let mut call = Call::new(vec![]);
     call.ts_offset = -16 * 60;
-    let (status, body) = call.send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (400, "InvalidTimeStamp.Expired")
+        call.error(&server).await,
+        (400, "InvalidTimeStamp.Expired".to_owned())
     );
     call.ts_offset = -14 * 60;
     call.nonce.push('x');
@@ -181,10 +188,9 @@ async fn timestamps_beyond_fifteen_minutes_are_expired() {
 #[tokio::test]
 async fn skewed_server_clock_expires_a_correct_client() {
     let server = mock(creds()).clock_offset(3600).start().await.unwrap();
-    let (status, body) = Call::new(vec![]).send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (400, "InvalidTimeStamp.Expired")
+        Call::new(vec![]).error(&server).await,
+        (400, "InvalidTimeStamp.Expired".to_owned())
     );
 }
 
@@ -193,20 +199,18 @@ async fn unknown_key_missing_params_unknown_action_and_sts() {
     let server = server().await;
     let mut call = Call::new(vec![]);
     call.id = "nobody";
-    let (status, body) = call.send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (404, "InvalidAccessKeyId.NotFound")
+        call.error(&server).await,
+        (404, "InvalidAccessKeyId.NotFound".to_owned())
     );
 
     // A key registered with a token needs it.
     let mut call = Call::new(vec![]);
     call.id = "sts-id";
     call.secret = "sts-secret";
-    let (status, body) = call.send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (400, "InvalidSecurityToken.MismatchWithAccessKey")
+        call.error(&server).await,
+        (400, "InvalidSecurityToken.MismatchWithAccessKey".to_owned())
     );
     let mut call = Call::new(vec![("SecurityToken", "CAIS+tok/en=")]);
     call.id = "sts-id";
@@ -230,10 +234,9 @@ async fn unknown_key_missing_params_unknown_action_and_sts() {
 #[tokio::test]
 async fn unknown_action_is_not_found() {
     let server = mock(creds()).start().await.unwrap();
-    let (status, body) = Call::new(vec![]).send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (404, "InvalidAction.NotFound")
+        Call::new(vec![]).error(&server).await,
+        (404, "InvalidAction.NotFound".to_owned())
     );
 }
 

@@ -289,20 +289,20 @@ async fn sts_and_key_errors_from_the_verifier() {
 async fn transport_and_timeouts() {
     let server = mock(creds()).handler(REJECT, answer).start().await.unwrap();
     // Per-attempt timeout, then the deadline.
-    let client = builder(&server)
-        .attempt_timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
-    let err = client.call(&reject("stall")).await.unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_secrets("attempt timeout", &err);
-    let client = builder(&server)
-        .timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
-    let err = client.call(&reject("stall")).await.unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_secrets("deadline", &err);
+    let bound = Duration::from_millis(50);
+    for (label, timed) in [
+        ("attempt timeout", builder(&server).attempt_timeout(bound)),
+        ("deadline", builder(&server).timeout(bound)),
+    ] {
+        let err = timed
+            .build()
+            .unwrap()
+            .call(&reject("stall"))
+            .await
+            .unwrap_err();
+        assert!(err.is_timeout(), "{label}: {err:?}");
+        assert_no_secrets(label, &err);
+    }
     // Refused.
     let client = Client::builder()
         .endpoint(refused_endpoint())

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use linkwan_runtime::sign::percent_encode;
 use linkwan_runtime::test_util::{MockRequest, MockResponse, MockServer, MockServerBuilder};
-use linkwan_runtime::{aliyun_rpc, Client, ClientBuilder, Credentials, Error, RetryPolicy};
+use linkwan_runtime::{
+    aliyun_rpc, Client, ClientBuilder, Credentials, Error, RetryPolicy, TimeoutKind,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -111,6 +113,16 @@ pub fn client(server: &MockServer) -> Client {
     builder(server.endpoint(), creds()).build().expect("client")
 }
 
+/// A client for `server` that makes exactly one attempt a call (retries off), each
+/// bounded by a generous 15 s: for tests that count requests or measure a call.
+pub fn one_attempt_client(server: &MockServer) -> Client {
+    builder(server.endpoint(), creds())
+        .retry_policy(RetryPolicy::disabled())
+        .attempt_timeout(Duration::from_secs(15))
+        .build()
+        .expect("client")
+}
+
 /// A mock server that knows `creds`, not started yet.
 pub fn mock(creds: Credentials) -> MockServerBuilder {
     MockServer::builder().credentials(creds)
@@ -163,6 +175,17 @@ pub fn refused_endpoint() -> String {
         l.local_addr().unwrap().port()
     };
     format!("http://127.0.0.1:{port}")
+}
+
+/// The bound that ran out when `err` is a per-attempt timeout.
+pub fn attempt_timed_out(err: &Error) -> Option<Duration> {
+    match err {
+        Error::Timeout {
+            kind: TimeoutKind::Attempt,
+            after,
+        } => Some(*after),
+        _ => None,
+    }
 }
 
 /// Every form a credential may take in a message: raw, percent-encoded once and twice
