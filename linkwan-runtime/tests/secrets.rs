@@ -96,9 +96,18 @@ fn answer(req: &MockRequest) -> MockResponse {
     }
 }
 
+/// A mock server that knows [`creds`] and answers [`REJECT`] with [`answer`].
+async fn answering() -> MockServer {
+    mock(creds())
+        .handler(REJECT, answer)
+        .start()
+        .await
+        .expect("mock server")
+}
+
 #[tokio::test]
 async fn service_errors_of_every_kind() {
-    let server = mock(creds()).handler(REJECT, answer).start().await.unwrap();
+    let server = answering().await;
     let client = builder(&server).build().unwrap();
     for code in [
         "ForbiddenByRam",
@@ -164,7 +173,7 @@ async fn servers_echoing_the_credentials() {
 #[tokio::test]
 async fn signature_mismatch_diagnosis_never_shows_credentials() {
     // The wrong secret: the server's string-to-sign equals ours.
-    let server = mock(creds()).handler(REJECT, answer).start().await.unwrap();
+    let server = answering().await;
     let wrong = Client::builder()
         .endpoint(server.endpoint())
         .credentials(Credentials::new(ID, "another-secret").with_security_token(TOKEN))
@@ -261,7 +270,7 @@ async fn signature_mismatch_diagnosis_never_shows_credentials() {
 
 #[tokio::test]
 async fn sts_and_key_errors_from_the_verifier() {
-    let server = mock(creds()).handler(REJECT, answer).start().await.unwrap();
+    let server = answering().await;
     // A wrong token.
     let client = Client::builder()
         .endpoint(server.endpoint())
@@ -287,7 +296,7 @@ async fn sts_and_key_errors_from_the_verifier() {
 
 #[tokio::test]
 async fn transport_and_timeouts() {
-    let server = mock(creds()).handler(REJECT, answer).start().await.unwrap();
+    let server = answering().await;
     // Per-attempt timeout, then the deadline.
     let bound = Duration::from_millis(50);
     for (label, timed) in [

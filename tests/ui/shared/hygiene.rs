@@ -67,6 +67,7 @@ mod shadowed {
         assert_eq!(params.len(), 8);
         assert_eq!(params.get("Json"), core::option::Option::Some("1"));
         assert_eq!(params.get("Tag.1.Key"), core::option::Option::Some("k"));
-        assert!(<Hygienic as RpcRequest>::IDEMPOTENT);
+        // Checked while compiling, in the fixture and in the test alike.
+        const { assert!(<Hygienic as RpcRequest>::IDEMPOTENT) };
     }
 }
