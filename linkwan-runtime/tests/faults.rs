@@ -9,133 +9,43 @@
 //! the memory a 64 MiB answer costs.)
 #![cfg(feature = "test-util")]
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use linkwan_runtime::test_util::{MockRequest, MockResponse, MockServer};
-use linkwan_runtime::{
-    Client, Credentials, Error, ErrorCode, Method, Params, RetryPolicy, RpcRequest, TimeoutKind,
-};
+use linkwan_runtime::test_util::{MockResponse, MockServer};
+use linkwan_runtime::{Client, ClientBuilder, Error, ErrorCode, RetryPolicy};
 use serde_json::json;
 use tokio::net::{TcpListener, TcpStream};
 
-const ID: &str = "LTAI5tFaultsTestKeyId";
-const SECRET: &str = "faults-test-secret";
-
-/// The seed action: POST, not idempotent.
-struct Reject;
-
-#[derive(Debug, serde::Deserialize)]
-struct RejectResponse {
-    #[serde(rename = "Success")]
-    success: bool,
-}
-
-impl RpcRequest for Reject {
-    type Response = RejectResponse;
-    const ACTION: &'static str = "RejectJoinPermissionAuthOrder";
-    const VERSION: &'static str = "2018-12-30";
-    fn write_params(&self, params: &mut Params) {
-        params.insert("OrderId", "123");
-    }
-}
-
-/// An idempotent GET action.
-struct Count;
-
-#[derive(Debug, serde::Deserialize)]
-struct CountResponse {
-    #[serde(rename = "Data")]
-    data: u64,
-}
-
-impl RpcRequest for Count {
-    type Response = CountResponse;
-    const ACTION: &'static str = "CountNodeGroups";
-    const VERSION: &'static str = "2018-12-30";
-    const METHOD: Method = Method::Get;
-    const IDEMPOTENT: bool = true;
-    fn write_params(&self, _: &mut Params) {}
-}
-
-const REJECT: &str = "RejectJoinPermissionAuthOrder";
-const COUNT: &str = "CountNodeGroups";
+mod support;
+use support::{
+    assert_no_secrets, attempt_timed_out, count, creds, distinct_nonces, fast_retries, first_then,
+    ok_count, ok_reject, serve, Reject, COUNT, REJECT,
+};
 
 /// Errors are one line a log can hold: this long at most.
 const MAX_SHOWN: usize = 600;
 
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .with_base_backoff(Duration::from_millis(2))
-        .with_max_backoff(Duration::from_millis(20))
-}
+/// The seed page's example order.
+const SEED: Reject<'static> = Reject { order_id: "123" };
 
-fn builder(endpoint: impl Into<String>) -> linkwan_runtime::ClientBuilder {
-    Client::builder()
-        .endpoint(endpoint)
-        .credentials(Credentials::new(ID, SECRET))
-        .retry_policy(fast_retries())
-        .attempt_timeout(Duration::from_secs(5))
+/// The shared builder with a bound on each attempt, so that no fault hangs a test.
+fn builder(endpoint: impl Into<String>) -> ClientBuilder {
+    support::builder(endpoint, creds()).attempt_timeout(Duration::from_secs(5))
 }
 
 fn client(server: &MockServer) -> Client {
     builder(server.endpoint()).build().expect("client")
 }
 
-async fn serve(
-    action: &str,
-    handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
-) -> MockServer {
-    MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
-        .handler(action, handler)
-        .start()
-        .await
-        .expect("mock server")
-}
-
-/// A handler answering `first(n)` for the `n`-th request while `n < times`, then `then()`.
-fn first_then(
-    times: usize,
-    first: impl Fn(usize) -> MockResponse + Send + Sync + 'static,
-    then: impl Fn() -> MockResponse + Send + Sync + 'static,
-) -> impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static {
-    let seen = AtomicUsize::new(0);
-    move |_| {
-        let n = seen.fetch_add(1, Ordering::SeqCst);
-        if n < times {
-            first(n)
-        } else {
-            then()
-        }
-    }
-}
-
-fn ok_reject() -> MockResponse {
-    MockResponse::ok(json!({ "Success": true }))
-}
-
-fn ok_count() -> MockResponse {
-    MockResponse::ok(json!({ "Data": 42 }))
-}
-
 /// The error's `Display` is short and free of credentials.
+#[track_caller]
 fn assert_presentable(err: &Error) {
     let shown = err.to_string();
     assert!(shown.len() <= MAX_SHOWN, "{} bytes: {shown}", shown.len());
-    let all = format!("{err} {err:?}");
-    for secret in [ID, SECRET] {
-        assert!(!all.contains(secret), "{secret} in {all}");
-    }
-}
-
-fn distinct_nonces(server: &MockServer) -> usize {
-    let reqs = server.requests();
-    let nonces: HashSet<_> = reqs.iter().map(|r| r.param("SignatureNonce")).collect();
-    nonces.len()
+    assert_no_secrets("presentable", err);
 }
 
 /// A gateway's error page, some 20 KB of HTML.
@@ -166,9 +76,9 @@ async fn html_502_then_success_via_retry() {
         if action == REJECT {
             // A 502 is retried even for a non-idempotent action: the gateway answered,
             // the service did not.
-            assert!(client.call(&Reject).await.unwrap().success);
+            assert!(client.call(&SEED).await.unwrap().success);
         } else {
-            assert_eq!(client.call(&Count).await.unwrap().data, 42);
+            assert_eq!(client.call(&count()).await.unwrap().data, 42);
         }
         assert_eq!(server.requests().len(), 3, "{action}");
         assert_eq!(distinct_nonces(&server), 3, "each attempt signed afresh");
@@ -186,7 +96,7 @@ async fn persistent_html_502_is_reported_with_a_short_snippet() {
         .retry_policy(fast_retries().with_max_attempts(4))
         .build()
         .unwrap();
-    let err = client.call(&Reject).await.unwrap_err();
+    let err = client.call(&SEED).await.unwrap_err();
     match &err {
         Error::UnexpectedResponse {
             status,
@@ -219,7 +129,7 @@ async fn truncated_json_error_bodies() {
                 .with_header("x-acs-request-id", "hdr-7")
         })
         .await;
-        let err = client(&server).call(&Reject).await.unwrap_err();
+        let err = client(&server).call(&SEED).await.unwrap_err();
         match &err {
             Error::UnexpectedResponse {
                 status: s,
@@ -244,7 +154,7 @@ async fn truncated_json_success_body_is_a_decode_error_never_retried() {
         MockResponse::raw(200, "application/json", body).with_header("x-acs-request-id", "hdr-1")
     })
     .await;
-    let err = client(&server).call(&Count).await.unwrap_err();
+    let err = client(&server).call(&count()).await.unwrap_err();
     match &err {
         Error::Decode {
             status,
@@ -269,7 +179,7 @@ async fn truncated_json_success_body_is_a_decode_error_never_retried() {
 async fn empty_bodies() {
     // 200, empty: a decode error.
     let server = serve(REJECT, |_| MockResponse::raw(200, "application/json", "")).await;
-    let err = client(&server).call(&Reject).await.unwrap_err();
+    let err = client(&server).call(&SEED).await.unwrap_err();
     assert!(
         matches!(&err, Error::Decode { status: 200, snippet, message, .. } if snippet.is_empty() && message.contains("EOF")),
         "{err:?}"
@@ -278,7 +188,7 @@ async fn empty_bodies() {
 
     // 400, empty: unexpected, final.
     let server = serve(REJECT, |_| MockResponse::raw(400, "text/plain", "")).await;
-    let err = client(&server).call(&Reject).await.unwrap_err();
+    let err = client(&server).call(&SEED).await.unwrap_err();
     assert!(
         matches!(&err, Error::UnexpectedResponse { status: 400, snippet, .. } if snippet.is_empty()),
         "{err:?}"
@@ -292,12 +202,12 @@ async fn empty_bodies() {
         first_then(2, |_| MockResponse::raw(503, "text/plain", ""), ok_reject),
     )
     .await;
-    assert!(client(&server).call(&Reject).await.unwrap().success);
+    assert!(client(&server).call(&SEED).await.unwrap().success);
     assert_eq!(server.requests().len(), 3);
 
     // 504, empty, always: reported after the last attempt.
     let server = serve(REJECT, |_| MockResponse::raw(504, "text/plain", "")).await;
-    let err = client(&server).call(&Reject).await.unwrap_err();
+    let err = client(&server).call(&SEED).await.unwrap_err();
     assert!(
         matches!(&err, Error::UnexpectedResponse { status: 504, .. }),
         "{err:?}"
@@ -311,7 +221,7 @@ async fn a_captive_portal_page_with_200_is_a_decode_error() {
         MockResponse::raw(200, "text/html", gateway_page(200))
     })
     .await;
-    let err = client(&server).call(&Count).await.unwrap_err();
+    let err = client(&server).call(&count()).await.unwrap_err();
     match &err {
         Error::Decode {
             status, snippet, ..
@@ -336,12 +246,9 @@ async fn stall_before_headers_idempotent_is_retried_per_attempt() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client.call(&Count).await.unwrap_err();
+    let err = client.call(&count()).await.unwrap_err();
     let took = start.elapsed();
-    assert!(
-        matches!(err, Error::Timeout { kind: TimeoutKind::Attempt, after } if after == attempt),
-        "{err:?}"
-    );
+    assert_eq!(attempt_timed_out(&err), Some(attempt), "{err:?}");
     assert_eq!(server.requests().len(), 3);
     assert!(took >= 3 * attempt, "{took:?}");
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -357,7 +264,7 @@ async fn stall_before_headers_idempotent_is_retried_per_attempt() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client.call(&Count).await.unwrap_err();
+    let err = client.call(&count()).await.unwrap_err();
     let took = start.elapsed();
     assert!(err.is_timeout(), "{err:?}");
     // It may stop up to one back-off (20 ms) early rather than sleep past the deadline.
@@ -380,12 +287,9 @@ async fn stall_mid_body_non_idempotent_is_one_attempt() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client.call(&Reject).await.unwrap_err();
+    let err = client.call(&SEED).await.unwrap_err();
     let took = start.elapsed();
-    assert!(
-        matches!(err, Error::Timeout { kind: TimeoutKind::Attempt, after } if after == attempt),
-        "{err:?}"
-    );
+    assert_eq!(attempt_timed_out(&err), Some(attempt), "{err:?}");
     assert_eq!(
         server.requests().len(),
         1,
@@ -403,7 +307,7 @@ async fn a_slow_first_answer_is_abandoned_and_retried_when_idempotent() {
         .build()
         .unwrap();
     let start = Instant::now();
-    assert_eq!(client.call(&Count).await.unwrap().data, 42);
+    assert_eq!(client.call(&count()).await.unwrap().data, 42);
     assert!(
         start.elapsed() < Duration::from_secs(3),
         "{:?}",
@@ -426,17 +330,8 @@ async fn a_slow_first_answer_is_abandoned_and_retried_when_idempotent() {
         .attempt_timeout(Duration::from_millis(200))
         .build()
         .unwrap();
-    let err = client.call(&Reject).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Timeout {
-                kind: TimeoutKind::Attempt,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    let err = client.call(&SEED).await.unwrap_err();
+    assert!(attempt_timed_out(&err).is_some(), "{err:?}");
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -469,7 +364,7 @@ async fn huge_retry_after_is_clamped_to_max_backoff() {
             .build()
             .unwrap();
         let start = Instant::now();
-        assert!(client.call(&Reject).await.unwrap().success, "{retry_after}");
+        assert!(client.call(&SEED).await.unwrap().success, "{retry_after}");
         let took = start.elapsed();
         assert!(took < Duration::from_secs(2), "{retry_after}: {took:?}");
         assert_eq!(server.requests().len(), 2, "{retry_after}");
@@ -488,7 +383,7 @@ async fn huge_retry_after_is_clamped_to_max_backoff() {
         .build()
         .unwrap();
     let start = Instant::now();
-    let err = client.call(&Reject).await.unwrap_err();
+    let err = client.call(&SEED).await.unwrap_err();
     assert_eq!(err.code(), Some(&ErrorCode::ThrottlingApi));
     assert!(
         start.elapsed() < Duration::from_millis(450),
@@ -508,7 +403,7 @@ async fn error_bodies_answered_with_200() {
         )
     })
     .await;
-    let err = client(&server).call(&Reject).await.unwrap_err();
+    let err = client(&server).call(&SEED).await.unwrap_err();
     let se = err.as_service().expect("a service error");
     assert_eq!(se.code, ErrorCode::NonExistent);
     assert_eq!(se.status, 200);
@@ -530,7 +425,7 @@ async fn error_bodies_answered_with_200() {
         ),
     )
     .await;
-    assert!(client(&server).call(&Reject).await.unwrap().success);
+    assert!(client(&server).call(&SEED).await.unwrap().success);
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -693,7 +588,7 @@ async fn connection_reset_mid_body() {
         // Non-idempotent: the request was sent, maybe processed: one attempt.
         let server = RawServer::start(move |_| (cut.to_vec(), then)).await;
         let client = builder(server.endpoint()).build().unwrap();
-        let err = client.call(&Reject).await.unwrap_err();
+        let err = client.call(&SEED).await.unwrap_err();
         match &err {
             Error::Transport(t) => {
                 assert!(t.request_may_have_been_sent(), "{then:?}: {err:?}");
@@ -712,7 +607,7 @@ async fn connection_reset_mid_body() {
         })
         .await;
         let client = builder(server.endpoint()).build().unwrap();
-        assert_eq!(client.call(&Count).await.unwrap().data, 42, "{then:?}");
+        assert_eq!(client.call(&count()).await.unwrap().data, 42, "{then:?}");
         assert_eq!(server.requests(), 2);
         assert_eq!(server.connections(), 2);
     }
@@ -733,7 +628,7 @@ async fn garbage_status_lines_and_headers() {
     for case in cases {
         let server = RawServer::start(move |_| (case.to_vec(), Then::Close)).await;
         let client = builder(server.endpoint()).build().unwrap();
-        let err = client.call(&Reject).await.unwrap_err();
+        let err = client.call(&SEED).await.unwrap_err();
         let shown = String::from_utf8_lossy(case);
         match &err {
             Error::Transport(t) => assert!(t.request_may_have_been_sent(), "{shown:?}: {err:?}"),
@@ -754,7 +649,7 @@ async fn garbage_status_lines_and_headers() {
     let err = builder(server.endpoint())
         .build()
         .unwrap()
-        .call(&Reject)
+        .call(&SEED)
         .await
         .unwrap_err();
     assert!(

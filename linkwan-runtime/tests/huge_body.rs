@@ -10,8 +10,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use linkwan_runtime::test_util::{MockResponse, MockServer};
-use linkwan_runtime::{Client, Credentials, Error, Params, RetryPolicy, RpcRequest};
+use linkwan_runtime::test_util::MockResponse;
+use linkwan_runtime::Error;
+
+mod support;
+use support::{one_attempt_client, reject, serve, REJECT};
 
 /// The system allocator, counting live bytes and their high-water mark.
 struct Counting;
@@ -72,56 +75,23 @@ async fn peak_during<T>(f: impl std::future::Future<Output = T>) -> (T, usize) {
     (out, PEAK.load(Ordering::Relaxed).saturating_sub(base))
 }
 
-struct Reject {
-    order_id: &'static str,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct RejectResponse {
-    #[serde(rename = "Success")]
-    success: bool,
-}
-
-impl RpcRequest for Reject {
-    type Response = RejectResponse;
-    const ACTION: &'static str = "RejectJoinPermissionAuthOrder";
-    const VERSION: &'static str = "2018-12-30";
-    fn write_params(&self, params: &mut Params) {
-        params.insert("OrderId", self.order_id);
-    }
-}
-
 const HUGE: u64 = 64 << 20;
 /// Far below the 64 MiB answer; the client's default limit is 4 MiB.
 const MEMORY_BOUND: usize = 16 << 20;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_64_mib_body_is_refused_with_bounded_memory() {
-    let server = MockServer::builder()
-        .credentials(Credentials::new("huge-id", "huge-secret"))
-        .handler("RejectJoinPermissionAuthOrder", |req| {
-            MockResponse::huge(200, HUGE, req.param("OrderId") == Some("declared"))
-        })
-        .start()
-        .await
-        .unwrap();
+    let server = serve(REJECT, |req| {
+        MockResponse::huge(200, HUGE, req.param("OrderId") == Some("declared"))
+    })
+    .await;
     // The default body limit (4 MiB), no retries: one attempt each.
-    let client = Client::builder()
-        .endpoint(server.endpoint())
-        .credentials(Credentials::new("huge-id", "huge-secret"))
-        .retry_policy(RetryPolicy::disabled())
-        .attempt_timeout(Duration::from_secs(15))
-        .build()
-        .unwrap();
+    let client = one_attempt_client(&server);
     let limit = linkwan_runtime::client::DEFAULT_MAX_RESPONSE_BODY;
 
     // Declared: refused on the headers.
     let start = Instant::now();
-    let (res, peak) = peak_during(client.call(&Reject {
-        order_id: "declared",
-    }))
-    .await;
+    let (res, peak) = peak_during(client.call(&reject("declared"))).await;
     let err = res.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit: l, content_length: Some(n) } if l == limit && n == HUGE),
@@ -134,10 +104,7 @@ async fn a_64_mib_body_is_refused_with_bounded_memory() {
     eprintln!("declared: peak {peak} bytes");
 
     // Chunked: read up to the limit, then dropped.
-    let (res, peak) = peak_during(client.call(&Reject {
-        order_id: "chunked",
-    }))
-    .await;
+    let (res, peak) = peak_during(client.call(&reject("chunked"))).await;
     let err = res.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit: l, content_length: None } if l == limit),

@@ -5,11 +5,13 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use linkwan_runtime::test_util::{MockResponse, MockServer};
-use linkwan_runtime::{Client, Credentials, Params, RetryPolicy, RpcRequest};
+use linkwan_runtime::test_util::MockResponse;
 use serde_json::json;
+
+mod support;
+use support::{distinct_nonces, one_attempt_client, reject, serve, REJECT};
 
 const CALLS: usize = 2_000;
 const IN_FLIGHT: usize = 64;
@@ -20,45 +22,14 @@ const IN_FLIGHT: usize = 64;
 /// one connection per call.
 const CONNECTION_SLACK: usize = IN_FLIGHT;
 
-struct Reject {
-    order_id: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct RejectResponse {
-    #[serde(rename = "Success")]
-    success: bool,
-    #[serde(rename = "OrderId")]
-    order_id: String,
-}
-
-impl RpcRequest for Reject {
-    type Response = RejectResponse;
-    const ACTION: &'static str = "RejectJoinPermissionAuthOrder";
-    const VERSION: &'static str = "2018-12-30";
-    fn write_params(&self, params: &mut Params) {
-        params.insert("OrderId", &self.order_id);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_calls_sixty_four_in_flight() {
-    let server = MockServer::builder()
-        .credentials(Credentials::new("LTAI5tLoadTestId", "load-test-secret"))
-        .handler("RejectJoinPermissionAuthOrder", |req| {
-            MockResponse::ok(json!({ "Success": true, "OrderId": req.param("OrderId") }))
-        })
-        .start()
-        .await
-        .unwrap();
+    let server = serve(REJECT, |req| {
+        MockResponse::ok(json!({ "Success": true, "OrderId": req.param("OrderId") }))
+    })
+    .await;
     // Retries off: a failure of any attempt fails the test.
-    let client = Client::builder()
-        .endpoint(server.endpoint())
-        .credentials(Credentials::new("LTAI5tLoadTestId", "load-test-secret"))
-        .retry_policy(RetryPolicy::disabled())
-        .attempt_timeout(Duration::from_secs(15))
-        .build()
-        .unwrap();
+    let client = one_attempt_client(&server);
 
     let next = Arc::new(AtomicUsize::new(0));
     let in_flight = Arc::new(AtomicUsize::new(0));
@@ -78,14 +49,10 @@ async fn two_thousand_calls_sixty_four_in_flight() {
                 let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
                 let order_id = i.to_string();
-                let res = client
-                    .call(&Reject {
-                        order_id: order_id.clone(),
-                    })
-                    .await;
+                let res = client.call(&reject(&order_id)).await;
                 in_flight.fetch_sub(1, Ordering::SeqCst);
                 match res {
-                    Ok(r) if r.success && r.order_id == order_id => {}
+                    Ok(r) if r.success && r.order_id.as_deref() == Some(&*order_id) => {}
                     other => failures.push(format!("call {i}: {other:?}")),
                 }
             }
@@ -107,8 +74,7 @@ async fn two_thousand_calls_sixty_four_in_flight() {
     let reqs = server.requests();
     assert_eq!(reqs.len(), CALLS, "one attempt per call");
     assert!(reqs.iter().all(|r| r.verified.is_ok()));
-    let nonces: HashSet<_> = reqs.iter().map(|r| r.param("SignatureNonce")).collect();
-    assert_eq!(nonces.len(), CALLS, "every nonce distinct");
+    assert_eq!(distinct_nonces(&server), CALLS, "every nonce distinct");
     let orders: HashSet<_> = reqs.iter().map(|r| r.param("OrderId")).collect();
     assert_eq!(orders.len(), CALLS, "every call sent once");
     let connections = server.connections();

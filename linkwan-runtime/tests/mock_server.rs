@@ -13,8 +13,8 @@ use linkwan_runtime::test_util::{MockResponse, MockServer};
 use linkwan_runtime::Credentials;
 use serde_json::{json, Value};
 
-const ID: &str = "mock-id";
-const SECRET: &str = "mock/secret+=";
+mod support;
+use support::{creds, mock, ID, REJECT, SECRET};
 
 fn timestamp(offset_secs: i64) -> String {
     let secs = SystemTime::now()
@@ -68,7 +68,7 @@ impl<'a> Call<'a> {
     async fn send(&self, server: &MockServer) -> (u16, String) {
         let ts = timestamp(self.ts_offset);
         let mut params: Vec<(&str, &str)> = vec![
-            ("Action", "RejectJoinPermissionAuthOrder"),
+            ("Action", REJECT),
             ("Version", "2018-12-30"),
             ("AccessKeyId", self.id),
             ("SignatureMethod", "HMAC-SHA1"),
@@ -95,13 +95,18 @@ impl<'a> Call<'a> {
         let body = resp.into_body().collect().await.unwrap().to_bytes();
         (status, String::from_utf8_lossy(&body).into_owned())
     }
+
+    /// Sends, and returns the status with the answer's error `Code`.
+    async fn error(&self, server: &MockServer) -> (u16, String) {
+        let (status, body) = self.send(server).await;
+        (status, code(&body))
+    }
 }
 
 async fn server() -> MockServer {
-    MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
+    mock(creds())
         .credentials(Credentials::new("sts-id", "sts-secret").with_security_token("CAIS+tok/en="))
-        .handler("RejectJoinPermissionAuthOrder", |req| {
+        .handler(REJECT, |req| {
             MockResponse::ok(json!({ "Success": true, "Echo": req.param("OrderId") }))
         })
         .start()
@@ -145,9 +150,9 @@ async fn wrong_secret_gets_signature_does_not_match_with_the_servers_string_to_s
     let v: Value = serde_json::from_str(&body).unwrap();
     let msg = v["Message"].as_str().unwrap();
     let sts = msg.split("server string to sign is:").nth(1).unwrap();
-    assert!(
-        sts.starts_with("POST&%2F&AccessKeyId%3Dmock-id%26Action%3DRejectJoinPermissionAuthOrder")
-    );
+    assert!(sts.starts_with(&format!(
+        "POST&%2F&AccessKeyId%3D{ID}%26Action%3DRejectJoinPermissionAuthOrder"
+    )));
     assert!(!body.contains("not-the-secret") && !body.contains(SECRET));
     assert_eq!(
         server.requests()[0].verified,
@@ -160,8 +165,10 @@ async fn replayed_nonce_is_refused() {
     let server = server().await;
     let call = Call::new(vec![("OrderId", "123")]);
     assert_eq!(call.send(&server).await.0, 200);
-    let (status, body) = call.send(&server).await;
-    assert_eq!((status, code(&body).as_str()), (400, "SignatureNonceUsed"));
+    assert_eq!(
+        call.error(&server).await,
+        (400, "SignatureNonceUsed".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -169,10 +176,9 @@ async fn timestamps_beyond_fifteen_minutes_are_expired() {
     let server = server().await;
     let mut call = Call::new(vec![]);
     call.ts_offset = -16 * 60;
-    let (status, body) = call.send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (400, "InvalidTimeStamp.Expired")
+        call.error(&server).await,
+        (400, "InvalidTimeStamp.Expired".to_owned())
     );
     call.ts_offset = -14 * 60;
     call.nonce.push('x');
@@ -181,16 +187,10 @@ async fn timestamps_beyond_fifteen_minutes_are_expired() {
 
 #[tokio::test]
 async fn skewed_server_clock_expires_a_correct_client() {
-    let server = MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
-        .clock_offset(3600)
-        .start()
-        .await
-        .unwrap();
-    let (status, body) = Call::new(vec![]).send(&server).await;
+    let server = mock(creds()).clock_offset(3600).start().await.unwrap();
     assert_eq!(
-        (status, code(&body).as_str()),
-        (400, "InvalidTimeStamp.Expired")
+        Call::new(vec![]).error(&server).await,
+        (400, "InvalidTimeStamp.Expired".to_owned())
     );
 }
 
@@ -199,20 +199,18 @@ async fn unknown_key_missing_params_unknown_action_and_sts() {
     let server = server().await;
     let mut call = Call::new(vec![]);
     call.id = "nobody";
-    let (status, body) = call.send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (404, "InvalidAccessKeyId.NotFound")
+        call.error(&server).await,
+        (404, "InvalidAccessKeyId.NotFound".to_owned())
     );
 
     // A key registered with a token needs it.
     let mut call = Call::new(vec![]);
     call.id = "sts-id";
     call.secret = "sts-secret";
-    let (status, body) = call.send(&server).await;
     assert_eq!(
-        (status, code(&body).as_str()),
-        (400, "InvalidSecurityToken.MismatchWithAccessKey")
+        call.error(&server).await,
+        (400, "InvalidSecurityToken.MismatchWithAccessKey".to_owned())
     );
     let mut call = Call::new(vec![("SecurityToken", "CAIS+tok/en=")]);
     call.id = "sts-id";
@@ -235,15 +233,10 @@ async fn unknown_key_missing_params_unknown_action_and_sts() {
 
 #[tokio::test]
 async fn unknown_action_is_not_found() {
-    let server = MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
-        .start()
-        .await
-        .unwrap();
-    let (status, body) = Call::new(vec![]).send(&server).await;
+    let server = mock(creds()).start().await.unwrap();
     assert_eq!(
-        (status, code(&body).as_str()),
-        (404, "InvalidAction.NotFound")
+        Call::new(vec![]).error(&server).await,
+        (404, "InvalidAction.NotFound".to_owned())
     );
 }
 

@@ -15,106 +15,25 @@ use std::time::Duration;
 use linkwan_runtime::sign::{percent_encode, string_to_sign_v1};
 use linkwan_runtime::test_util::{MockRequest, MockResponse, MockServer};
 use linkwan_runtime::{
-    Client, ClientBuilder, Credentials, Error, ErrorCode, Method, Params, RetryPolicy, RpcRequest,
+    Client, ClientBuilder, Credentials, Error, ErrorCode, Params, RetryPolicy, RpcRequest,
     SignatureMismatch,
 };
 use serde_json::json;
 
-const ID: &str = "LTAI5tSecretsProbeIdQZ7";
-const SECRET: &str = "SecretsProbe/Secret+Value=QZ7";
-const TOKEN: &str = "CAISsecretsProbe+Sts/Token=QZ7xyz";
+mod support;
+use support::{
+    assert_clean, assert_no_secrets, count, mock, refused_endpoint, reject, RejectResponse, COUNT,
+    ID, REJECT, SECRET, TOKEN,
+};
 
-/// Every form a credential may take in a message.
-fn forbidden() -> Vec<String> {
-    let mut out = Vec::new();
-    for s in [ID, SECRET, TOKEN] {
-        out.push(s.to_owned());
-        out.push(percent_encode(s));
-        out.push(percent_encode(&percent_encode(s)));
-        out.push(s[..10].to_owned());
-    }
-    out
-}
-
-/// Every rendering of `err` and of its sources.
-fn renderings(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut shown = format!("{err} | {err:?} | {err:#?}");
-    let mut cur = err.source();
-    while let Some(e) = cur {
-        shown.push_str(&format!(" | {e} | {e:?}"));
-        cur = e.source();
-    }
-    shown
-}
-
-#[track_caller]
-fn assert_clean(label: &str, shown: &str) {
-    for f in forbidden() {
-        assert!(!shown.contains(&f), "{label}: {f:?} in {shown}");
-    }
-}
-
-#[track_caller]
-fn assert_no_secrets(label: &str, err: &Error) {
-    assert_clean(label, &renderings(err));
-}
-
-/// The seed action: POST, not idempotent.
-struct Reject {
-    order_id: String,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct RejectResponse {
-    #[serde(rename = "Success")]
-    success: bool,
-}
-
-impl RpcRequest for Reject {
-    type Response = RejectResponse;
-    const ACTION: &'static str = "RejectJoinPermissionAuthOrder";
-    const VERSION: &'static str = "2018-12-30";
-    fn write_params(&self, params: &mut Params) {
-        params.insert("OrderId", &self.order_id);
-    }
-}
-
-fn reject(order_id: &str) -> Reject {
-    Reject {
-        order_id: order_id.to_owned(),
-    }
-}
-
-/// An idempotent GET action.
-struct Count;
-
-impl RpcRequest for Count {
-    type Response = RejectResponse;
-    const ACTION: &'static str = "CountNodeGroups";
-    const VERSION: &'static str = "2018-12-30";
-    const METHOD: Method = Method::Get;
-    const IDEMPOTENT: bool = true;
-    fn write_params(&self, _: &mut Params) {}
-}
-
-const REJECT: &str = "RejectJoinPermissionAuthOrder";
-const COUNT: &str = "CountNodeGroups";
-
+/// The shared credentials, with the token.
 fn creds() -> Credentials {
-    Credentials::new(ID, SECRET).with_security_token(TOKEN)
+    support::sts_creds()
 }
 
 fn builder(server: &MockServer) -> ClientBuilder {
-    Client::builder()
-        .endpoint(server.endpoint())
-        .credentials(creds())
+    support::builder(server.endpoint(), creds())
         .region_id("cn-shanghai")
-        .retry_policy(
-            RetryPolicy::default()
-                .with_base_backoff(Duration::from_millis(1))
-                .with_max_backoff(Duration::from_millis(5)),
-        )
         .attempt_timeout(Duration::from_secs(5))
 }
 
@@ -177,14 +96,18 @@ fn answer(req: &MockRequest) -> MockResponse {
     }
 }
 
-#[tokio::test]
-async fn service_errors_of_every_kind() {
-    let server = MockServer::builder()
-        .credentials(creds())
+/// A mock server that knows [`creds`] and answers [`REJECT`] with [`answer`].
+async fn answering() -> MockServer {
+    mock(creds())
         .handler(REJECT, answer)
         .start()
         .await
-        .unwrap();
+        .expect("mock server")
+}
+
+#[tokio::test]
+async fn service_errors_of_every_kind() {
+    let server = answering().await;
     let client = builder(&server).build().unwrap();
     for code in [
         "ForbiddenByRam",
@@ -215,8 +138,7 @@ async fn service_errors_of_every_kind() {
 
 #[tokio::test]
 async fn servers_echoing_the_credentials() {
-    let server = MockServer::builder()
-        .credentials(creds())
+    let server = mock(creds())
         .handler(REJECT, answer)
         .handler(COUNT, |req| {
             let query = serde_urlencoded::to_string(&req.params).unwrap_or_default();
@@ -240,7 +162,7 @@ async fn servers_echoing_the_credentials() {
         assert_no_secrets(case, &err);
     }
     // A GET carries everything in its URL.
-    let err = client.call(&Count).await.unwrap_err();
+    let err = client.call(&count()).await.unwrap_err();
     assert!(
         matches!(err, Error::UnexpectedResponse { status: 404, .. }),
         "{err:?}"
@@ -251,12 +173,7 @@ async fn servers_echoing_the_credentials() {
 #[tokio::test]
 async fn signature_mismatch_diagnosis_never_shows_credentials() {
     // The wrong secret: the server's string-to-sign equals ours.
-    let server = MockServer::builder()
-        .credentials(creds())
-        .handler(REJECT, answer)
-        .start()
-        .await
-        .unwrap();
+    let server = answering().await;
     let wrong = Client::builder()
         .endpoint(server.endpoint())
         .credentials(Credentials::new(ID, "another-secret").with_security_token(TOKEN))
@@ -321,8 +238,7 @@ async fn signature_mismatch_diagnosis_never_shows_credentials() {
     ];
     for (name, mutate) in mutations {
         for param in params {
-            let server = MockServer::builder()
-                .credentials(creds())
+            let server = mock(creds())
                 .handler(REJECT, move |req| {
                     let sts = server_string_to_sign(req);
                     let value = req
@@ -354,12 +270,7 @@ async fn signature_mismatch_diagnosis_never_shows_credentials() {
 
 #[tokio::test]
 async fn sts_and_key_errors_from_the_verifier() {
-    let server = MockServer::builder()
-        .credentials(creds())
-        .handler(REJECT, answer)
-        .start()
-        .await
-        .unwrap();
+    let server = answering().await;
     // A wrong token.
     let client = Client::builder()
         .endpoint(server.endpoint())
@@ -385,34 +296,25 @@ async fn sts_and_key_errors_from_the_verifier() {
 
 #[tokio::test]
 async fn transport_and_timeouts() {
-    let server = MockServer::builder()
-        .credentials(creds())
-        .handler(REJECT, answer)
-        .start()
-        .await
-        .unwrap();
+    let server = answering().await;
     // Per-attempt timeout, then the deadline.
-    let client = builder(&server)
-        .attempt_timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
-    let err = client.call(&reject("stall")).await.unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_secrets("attempt timeout", &err);
-    let client = builder(&server)
-        .timeout(Duration::from_millis(50))
-        .build()
-        .unwrap();
-    let err = client.call(&reject("stall")).await.unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_no_secrets("deadline", &err);
+    let bound = Duration::from_millis(50);
+    for (label, timed) in [
+        ("attempt timeout", builder(&server).attempt_timeout(bound)),
+        ("deadline", builder(&server).timeout(bound)),
+    ] {
+        let err = timed
+            .build()
+            .unwrap()
+            .call(&reject("stall"))
+            .await
+            .unwrap_err();
+        assert!(err.is_timeout(), "{label}: {err:?}");
+        assert_no_secrets(label, &err);
+    }
     // Refused.
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
     let client = Client::builder()
-        .endpoint(format!("http://127.0.0.1:{port}"))
+        .endpoint(refused_endpoint())
         .credentials(creds())
         .retry_policy(RetryPolicy::disabled())
         .build()
