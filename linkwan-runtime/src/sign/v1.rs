@@ -37,14 +37,17 @@
 //! * Params are sorted as borrowed pairs in a stack array (the heap past 32 params), on
 //!   the key's first sixteen bytes as one big-endian integer, falling back to a full
 //!   comparison only on ties (keys longer than that sharing their first sixteen bytes).
+//!   Input whose prefixes already rise is not sorted again.
 //! * Encoding goes sixteen bytes at a time: a segment without reserved bytes (classified
 //!   at once: SSE2 compares on x86-64, SWAR arithmetic elsewhere) is copied with one
 //!   store; other bytes go through a 256-entry table whose entries hold the escape and
 //!   its length (`ENCODE` for the canonical query, `ENCODE_TWICE` for the string-to-sign,
 //!   which encodes the canonical query a second time: `=` becomes `%3D`, `&` becomes `%26`
-//!   and `%XX` becomes `%25XX`). The table is the authority: the classification only
-//!   picks the path, and both are tested against it for every byte.
-//! * Encoded bytes go to a stack buffer handed to the MAC when full, so [`signature_v1`]
+//!   and `%XX` becomes `%25XX`). Inputs of a few bytes (short values) skip the
+//!   classification and go straight through the table. The table is the authority: the
+//!   classification only picks the path, and both are tested against it for every byte.
+//! * Encoded bytes go to a stack buffer handed to the MAC when full (the write position
+//!   kept in a register across a run of params, not reloaded from memory per write), so [`signature_v1`]
 //!   never builds the string-to-sign; [`sign_v1`] writes the canonical query and feeds the
 //!   MAC in the same pass. The HMAC key `secret + "&"` is assembled on the stack and wiped.
 //!
@@ -330,13 +333,8 @@ impl<'k, 'v> Param<'k, 'v> {
 
     #[inline]
     fn new((key, value): (&'k str, &'v str)) -> Self {
-        let bytes = key.as_bytes();
-        let high = load_word(bytes).0.swap_bytes();
-        let low = bytes
-            .get(8..)
-            .map_or(0, |rest| load_word(rest).0.swap_bytes());
         Param {
-            prefix: u128::from(high) << 64 | u128::from(low),
+            prefix: load16(key.as_bytes()).swap_bytes(),
             key,
             value,
         }
@@ -376,6 +374,7 @@ fn sorted<'s, 'k, 'v, const N: usize>(
 ) -> &'s [Param<'k, 'v>] {
     let mut params = params.into_iter();
     let mut n = 0;
+    let mut in_order = true;
     for p in params.by_ref() {
         if n == N {
             heap.reserve(2 * N + params.size_hint().0);
@@ -385,11 +384,16 @@ fn sorted<'s, 'k, 'v, const N: usize>(
             sort(heap);
             return heap;
         }
-        stack[n] = Param::new(p);
+        let p = Param::new(p);
+        // Strictly rising prefixes are rising keys: the input is already in order.
+        in_order &= n == 0 || stack[(n - 1) % N].prefix < p.prefix;
+        stack[n] = p;
         n += 1;
     }
     let sorted = &mut stack[..n];
-    sort(sorted);
+    if !in_order {
+        sort(sorted);
+    }
     sorted
 }
 
@@ -438,9 +442,7 @@ fn encoded_bound(params: &[Param<'_, '_>]) -> usize {
 /// Writes `k=v&k=v` (the canonical query, or its encoding, depending on the sink).
 #[inline]
 fn write_canonical(sorted: &[Param<'_, '_>], out: &mut impl Sink) {
-    for (i, p) in sorted.iter().enumerate() {
-        out.pair(i == 0, p.key.as_bytes(), p.value.as_bytes());
-    }
+    out.pairs(sorted);
 }
 
 /// Where the canonical query goes, encoded once or twice.
@@ -451,6 +453,14 @@ trait Sink {
     fn equals(&mut self);
     /// The `&` between two params.
     fn amp(&mut self);
+
+    /// All the params, `&`-separated.
+    #[inline(always)]
+    fn pairs(&mut self, sorted: &[Param<'_, '_>]) {
+        for (i, p) in sorted.iter().enumerate() {
+            self.pair(i == 0, p.key.as_bytes(), p.value.as_bytes());
+        }
+    }
 
     /// One param, `&`-separated from the previous one unless `first`.
     #[inline(always)]
@@ -492,9 +502,9 @@ impl<A: Output, B: Output> Both<A, B> {
         let (mut a, mut b) = (self.once.len, self.twice.len);
         let (once, twice) = (&mut self.once.buf, &mut self.twice.buf);
         for_each_segment(bytes, |segment| match segment {
-            Segment::Clean(bytes, n) => {
-                once[a..a + 16].copy_from_slice(&bytes);
-                twice[b..b + 16].copy_from_slice(&bytes);
+            Segment::Clean(lo, hi, n) => {
+                store16(once, a, lo, hi);
+                store16(twice, b, lo, hi);
                 a += n;
                 b += n;
             }
@@ -702,6 +712,41 @@ impl<O: Output> Sink for Encoder<O> {
         self.separator(self.amp);
     }
 
+    /// Runs of params that fit the buffer are written with the length in a local (a
+    /// register, rather than a field stored and reloaded around every write).
+    #[inline(always)]
+    fn pairs(&mut self, sorted: &[Param<'_, '_>]) {
+        let (table, amp, equals) = (self.table, self.amp, self.equals);
+        let mut i = 0;
+        while let Some(p) = sorted.get(i) {
+            let (buf, mut len) = (&mut self.buf, self.len);
+            let mut next = p;
+            loop {
+                let (key, value) = (next.key.as_bytes(), next.value.as_bytes());
+                if len + pair_need(key, value) > BUF {
+                    break;
+                }
+                if i != 0 {
+                    put(buf, &mut len, amp);
+                }
+                len = encode(table, key, buf, len);
+                put(buf, &mut len, equals);
+                len = encode(table, value, buf, len);
+                i += 1;
+                match sorted.get(i) {
+                    Some(p) => next = p,
+                    None => break,
+                }
+            }
+            self.len = len;
+            if i < sorted.len() {
+                // The buffer is full (or the param long): the general path flushes.
+                self.pair(i == 0, next.key.as_bytes(), next.value.as_bytes());
+                i += 1;
+            }
+        }
+    }
+
     #[inline(always)]
     fn pair(&mut self, first: bool, key: &[u8], value: &[u8]) {
         if self.len + pair_need(key, value) > BUF {
@@ -722,27 +767,57 @@ impl<O: Output> Sink for Encoder<O> {
     }
 }
 
+/// Writes a table entry at `*len` (the caller has checked the room) and advances.
+#[inline(always)]
+fn put(buf: &mut [u8; BUF], len: &mut usize, entry: Entry) {
+    buf[*len..*len + 8].copy_from_slice(&entry);
+    *len += usize::from(entry[7]);
+}
+
 /// Encodes `src` through `table` into `buf` from `len`, and returns the new length.
 /// `buf` must have room for five bytes per input byte plus [`SLACK`].
 #[inline(always)]
 fn encode(table: &[Entry; 256], src: &[u8], buf: &mut [u8; BUF], mut len: usize) -> usize {
-    for_each_segment(src, |segment| match segment {
-        Segment::Clean(bytes, n) => {
-            buf[len..len + 16].copy_from_slice(&bytes);
-            len += n;
+    // The loop of [`for_each_segment`], written out: as a closure it may not be inlined.
+    let mut rest = src;
+    while let Some(block) = rest.first_chunk::<16>() {
+        let (lo, hi) = split16(block);
+        if reserved_mask(lo, hi) == 0 {
+            store16(buf, len, lo, hi);
+            len += 16;
+        } else {
+            len = encode_bytes(table, block, buf, len);
         }
-        Segment::Reserved(bytes) => len = encode_bytes(table, bytes, buf, len),
-    });
-    len
+        rest = &rest[16..];
+    }
+    match clean_tail(rest) {
+        Some((lo, hi)) => {
+            store16(buf, len, lo, hi);
+            len + rest.len()
+        }
+        None => encode_bytes(table, rest, buf, len),
+    }
+}
+
+/// Stores two little-endian words at `at` (which leaves room for them).
+#[inline(always)]
+fn store16(buf: &mut [u8; BUF], at: usize, lo: u64, hi: u64) {
+    buf[at..at + 8].copy_from_slice(&lo.to_le_bytes());
+    buf[at + 8..at + 16].copy_from_slice(&hi.to_le_bytes());
 }
 
 /// Room an encoder keeps beyond the encoded bytes: its stores are 16 bytes wide.
 const SLACK: usize = 16;
 
+/// Inputs (or ends of inputs) up to this long skip the classification and go through the
+/// table byte by byte.
+const SHORT: usize = 4;
+
 /// A piece of input, as [`for_each_segment`] classifies it.
 enum Segment<'a> {
-    /// Up to 16 bytes without a reserved one (zero-padded to 16), and how many.
-    Clean([u8; 16], usize),
+    /// Up to 16 bytes without a reserved one, as two little-endian words (zero-padded),
+    /// and how many.
+    Clean(u64, u64, usize),
     /// Up to 16 bytes with at least one reserved.
     Reserved(&'a [u8]),
 }
@@ -757,29 +832,38 @@ fn for_each_segment<'a>(src: &'a [u8], mut f: impl FnMut(Segment<'a>)) {
     while let Some(block) = rest.first_chunk::<16>() {
         let (lo, hi) = split16(block);
         if reserved_mask(lo, hi) == 0 {
-            f(Segment::Clean(*block, 16));
+            f(Segment::Clean(lo, hi, 16));
         } else {
             f(Segment::Reserved(&rest[..16]));
         }
         rest = &rest[16..];
     }
-    if rest.is_empty() {
-        return;
+    match clean_tail(rest) {
+        Some((lo, hi)) => f(Segment::Clean(lo, hi, rest.len())),
+        None if rest.is_empty() => {}
+        None => f(Segment::Reserved(rest)),
     }
+}
+
+/// The last, shorter-than-16 bytes of an input as two little-endian words (zero-padded)
+/// when none of them is reserved; `None` when some is, or when there are so few that
+/// the table is cheaper than gathering and classifying them.
+#[inline(always)]
+fn clean_tail(rest: &[u8]) -> Option<(u64, u64)> {
     let n = rest.len();
-    let (lo, hi) = match rest.first_chunk::<8>() {
-        Some(word) => (u64::from_le_bytes(*word), load_word(&rest[8..]).0),
-        None => (load_word(rest).0, 0),
+    if n <= SHORT {
+        return None;
+    }
+    let (lo, hi) = match (rest.first_chunk::<8>(), rest.last_chunk::<8>()) {
+        // 8..=15 bytes: the first eight, and the last eight shifted into place.
+        (Some(lo), Some(hi)) => (
+            u64::from_le_bytes(*lo),
+            (u64::from_le_bytes(*hi) >> (8 * (15 - n))) >> 8,
+        ),
+        _ => (load_word(rest).0, 0),
     };
     // Zero padding is reserved: only the first `n` flags count.
-    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
-        let mut bytes = [0; 16];
-        bytes[..8].copy_from_slice(&lo.to_le_bytes());
-        bytes[8..].copy_from_slice(&hi.to_le_bytes());
-        f(Segment::Clean(bytes, n));
-    } else {
-        f(Segment::Reserved(rest));
-    }
+    (reserved_mask(lo, hi) & ((1 << n) - 1) == 0).then_some((lo, hi))
 }
 
 /// A 16-byte block as two little-endian words.
@@ -856,6 +940,24 @@ fn encode_bytes(table: &[Entry; 256], src: &[u8], buf: &mut [u8; BUF], mut len: 
         len += usize::from(entry[7]);
     }
     len
+}
+
+/// The first sixteen bytes of `bytes` as a little-endian number, or all of them when
+/// fewer, zero-padded (overlapping loads, as in [`load_word`]).
+#[inline(always)]
+fn load16(bytes: &[u8]) -> u128 {
+    if let Some(block) = bytes.first_chunk::<16>() {
+        return u128::from_le_bytes(*block);
+    }
+    let (lo, hi) = match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        // 8..=15 bytes: the first eight, and the last eight shifted into place.
+        (Some(lo), Some(hi)) => (
+            u64::from_le_bytes(*lo),
+            (u64::from_le_bytes(*hi) >> (8 * (15 - bytes.len()))) >> 8,
+        ),
+        _ => (load_word(bytes).0, 0),
+    };
+    u128::from(lo) | u128::from(hi) << 64
 }
 
 /// The first eight bytes of `bytes` as a little-endian word, or all of them when fewer,
@@ -1048,6 +1150,49 @@ mod tests {
         assert_eq!(percent_encode(&spaces), "%20".repeat(BUF + 1));
         let sts = string_to_sign_v1("POST", [("K", spaces.as_str())]);
         assert_eq!(sts, format!("POST&%2F&K%3D{}", "%2520".repeat(BUF + 1)));
+    }
+
+    #[test]
+    fn every_length_and_position_of_a_reserved_byte() {
+        // Around the short-input cutoff, the 8- and 16-byte words, and the block loop.
+        for n in 0..40 {
+            let plain = "a".repeat(n);
+            assert_eq!(percent_encode(&plain), plain);
+            for pos in 0..n {
+                for reserved in [" ", "=", "é"] {
+                    let mut input = plain.clone();
+                    input.replace_range(pos..pos + 1, reserved);
+                    let expected: String = input
+                        .bytes()
+                        .map(|b| {
+                            if UNRESERVED[usize::from(b)] {
+                                char::from(b).to_string()
+                            } else {
+                                format!("%{b:02X}")
+                            }
+                        })
+                        .collect();
+                    assert_eq!(percent_encode(&input), expected, "{input:?}");
+                    let sts = string_to_sign_v1("GET", [("K", input.as_str())]);
+                    assert_eq!(sts, format!("GET&%2F&K%3D{}", percent_encode(&expected)));
+                    let mut params = [("K", input.as_str())];
+                    let signed = sign_v1("GET", &mut params, "s");
+                    assert_eq!(signed.canonical_query, format!("K={expected}"));
+                    assert_eq!(signed.signature, sign_string_v1(&sts, "s"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn load16_zero_pads() {
+        let bytes: Vec<u8> = (1..=20).collect();
+        for n in 0..=20 {
+            let mut padded = [0; 16];
+            let take = n.min(16);
+            padded[..take].copy_from_slice(&bytes[..take]);
+            assert_eq!(load16(&bytes[..n]), u128::from_le_bytes(padded), "{n}");
+        }
     }
 
     #[test]
