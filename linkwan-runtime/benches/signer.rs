@@ -144,8 +144,9 @@ fn main() {
     };
     let (median, median_case) = worst(|r| r[1].median_ns / r[0].median_ns);
     let (min, min_case) = worst(|r| r[1].min_ns / r[0].min_ns);
+    let (paired, paired_case) = worst(|r| r[1].paired_ratio(&r[0]));
     println!(
-        "worst signature_v1 / floor: median {median:.2}x ({median_case}), min {min:.2}x ({min_case}){}",
+        "worst signature_v1 / floor: median {median:.2}x ({median_case}), min {min:.2}x ({min_case}), paired {paired:.2}x ({paired_case}){}",
         if bench.full { "" } else { " [smoke run: pass --bench for figures]" }
     );
 }

@@ -1018,21 +1018,26 @@ fn reserved_bytes(x: u64) -> u64 {
 /// An HMAC-SHA1 keyed with `secret + "&"`, the key assembled on the stack (and wiped).
 fn hmac_sha1(secret: &str) -> HmacSha1 {
     let secret = secret.as_bytes();
-    let mut key = [0u8; BLOCK];
-    if secret.len() < BLOCK {
+    // Built in place in the type `new` takes (no copy left behind), and only the bytes
+    // written are wiped afterwards: the rest is zero padding.
+    let mut key = hmac::digest::Key::<HmacSha1>::default();
+    let used = if secret.len() < BLOCK {
         key[..secret.len()].copy_from_slice(secret);
         key[secret.len()] = b'&';
+        secret.len() + 1
     } else {
         // A key longer than the block is replaced by its hash (RFC 2104); zero padding to
         // the block size is what HMAC does to every shorter key anyway.
-        let digest = sha1::Sha1::new()
+        let mut digest = sha1::Sha1::new()
             .chain_update(secret)
             .chain_update(b"&")
             .finalize();
         key[..digest.len()].copy_from_slice(&digest);
-    }
-    let mac = HmacSha1::new(&key.into());
-    key.zeroize();
+        digest.zeroize();
+        digest.len()
+    };
+    let mac = HmacSha1::new(&key);
+    key[..used].zeroize();
     mac
 }
 
