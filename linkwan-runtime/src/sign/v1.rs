@@ -596,7 +596,7 @@ impl Output for HmacSha1 {
 }
 
 /// Stack buffer size of an [`Encoder`]; a typical request's string-to-sign fits whole.
-const BUF: usize = 512;
+const BUF: usize = 1024;
 /// The longest input encoded in one go: five output bytes per input byte, plus the
 /// [`SLACK`] of the last store.
 const CHUNK: usize = (BUF - SLACK) / 5;
