@@ -37,7 +37,8 @@
 //! * Params are sorted as borrowed pairs in a stack array (the heap past 32 params), on
 //!   the key's first sixteen bytes as one big-endian integer, falling back to a full
 //!   comparison only on ties (keys longer than that sharing their first sixteen bytes).
-//!   Input whose prefixes already rise is not sorted again.
+//!   Input whose prefixes already rise is not sorted again; falling input is reversed;
+//!   other input (up to 32 params) goes through an insertion sort on the prefixes.
 //! * Encoding goes sixteen bytes at a time: a segment without reserved bytes (classified
 //!   at once: SSE2 compares on x86-64, SWAR arithmetic elsewhere) is copied with one
 //!   store; other bytes go through a 256-entry table whose entries hold the escape and
@@ -400,15 +401,45 @@ fn sorted<'s, 'k, 'v, const N: usize>(
 /// Sorts by key, then value, both in byte order. Params that compare equal are identical,
 /// so an unstable sort gives the same result as a stable one, whatever the input order.
 ///
-/// Differing prefixes order the keys as their bytes do (a padding zero only ties with a
-/// real zero, and ties fall through to the full comparison).
+/// Up to [`LARGE`] params go through an insertion sort on the prefixes alone (inline
+/// integer compares, no comparator calls: for a couple of dozen params, several times
+/// fewer instructions than the general sort); should two prefixes tie, or past
+/// [`LARGE`], the params are sorted with the full comparison. Differing prefixes order
+/// the keys as their bytes do (a padding zero only ties with a real zero).
 fn sort(params: &mut [Param<'_, '_>]) {
+    if params.windows(2).all(|w| w[0].prefix > w[1].prefix) {
+        // Strictly falling prefixes: the input in reverse order (insertion sort's worst).
+        params.reverse();
+        return;
+    }
+    if params.len() <= LARGE && insertion_sort_by_prefix(params) {
+        return;
+    }
     params.sort_unstable_by(|a, b| {
         a.prefix
             .cmp(&b.prefix)
             .then_with(|| cmp_bytes(a.key.as_bytes(), b.key.as_bytes()))
             .then_with(|| cmp_bytes(a.value.as_bytes(), b.value.as_bytes()))
     });
+}
+
+/// Insertion sort on the prefixes; stops and returns `false` at the first tie (leaving a
+/// permutation of the input for the full sort).
+#[inline(always)]
+fn insertion_sort_by_prefix(params: &mut [Param<'_, '_>]) -> bool {
+    for i in 1..params.len() {
+        let p = params[i];
+        let mut j = i;
+        while j > 0 && params[j - 1].prefix > p.prefix {
+            params[j] = params[j - 1];
+            j -= 1;
+        }
+        params[j] = p;
+        if j > 0 && params[j - 1].prefix == p.prefix {
+            return false;
+        }
+    }
+    true
 }
 
 /// Byte-order comparison, eight bytes at a time (keys often share a prefix such as
@@ -1315,6 +1346,48 @@ mod tests {
                 signature_v1("POST", pairs.iter().copied(), "s"),
                 signed.signature
             );
+        }
+    }
+
+    #[test]
+    fn every_input_order_sorts_alike() {
+        // Prefix ties (sixteen shared bytes, `A` against `A\0`, repeated keys) and not.
+        let params = [
+            ("SignatureVersionB", "1"),
+            ("SignatureVersion", "2"),
+            ("SignatureVersionA", "3"),
+            ("SignatureVersio", "4"),
+            ("SignatureVersionA", "0"),
+            ("A\0", "5"),
+            ("A", "6"),
+            ("Z", "7"),
+            ("Category.10", "8"),
+            ("Category.2", "9"),
+        ];
+        let mut expected = params;
+        expected.sort();
+        let distinct: Vec<_> = params.iter().copied().skip(5).collect();
+        let mut expected_distinct = distinct.clone();
+        expected_distinct.sort();
+        for rotation in 0..params.len() {
+            for reverse in [false, true] {
+                let mut input = params;
+                input.rotate_left(rotation);
+                if reverse {
+                    input.reverse();
+                }
+                let mut sorted = input;
+                sign_v1("GET", &mut sorted, "s");
+                assert_eq!(sorted, expected, "{input:?}");
+                let mut input: Vec<_> = distinct.clone();
+                input.rotate_left(rotation % distinct.len());
+                if reverse {
+                    input.reverse();
+                }
+                let mut sorted = input.clone();
+                sign_v1("GET", &mut sorted, "s");
+                assert_eq!(sorted, expected_distinct, "{input:?}");
+            }
         }
     }
 
