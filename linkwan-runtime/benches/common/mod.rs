@@ -75,7 +75,8 @@ impl Measured {
 
 impl Bench {
     /// A full measurement under `cargo bench` (`--bench` in the arguments), a smoke run
-    /// otherwise. `BENCH_SAMPLES` overrides the sample count.
+    /// otherwise. `BENCH_SAMPLES` overrides the sample count, `BENCH_SAMPLE_US` the
+    /// sample length in microseconds (at least 20).
     pub fn from_args() -> Self {
         let full = std::env::args().any(|a| a == "--bench");
         let mut bench = if full {
@@ -100,6 +101,12 @@ impl Bench {
             .and_then(|s| s.parse().ok())
         {
             bench.samples = n;
+        }
+        if let Some(us) = std::env::var("BENCH_SAMPLE_US")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            bench.sample_time = Duration::from_micros(us.max(20));
         }
         bench.profile = std::env::var("BENCH_PROFILE").ok();
         bench
