@@ -653,6 +653,13 @@ struct Encoder<O: Output> {
 }
 
 impl<O: Output> Encoder<O> {
+    /// [`Sink::pair`] out of line, so that the hot loop of [`Sink::pairs`] stays small.
+    #[cold]
+    #[inline(never)]
+    fn pair_slow(&mut self, first: bool, key: &[u8], value: &[u8]) {
+        self.pair(first, key, value);
+    }
+
     /// Encodes once: the canonical query.
     #[inline]
     fn once(out: O) -> Self {
@@ -769,7 +776,7 @@ impl<O: Output> Sink for Encoder<O> {
                 if i != 0 {
                     put(buf, &mut len, amp);
                 }
-                len = encode(table, key, buf, len);
+                len = encode_key(table, next, buf, len);
                 put(buf, &mut len, equals);
                 len = encode(table, value, buf, len);
                 i += 1;
@@ -781,7 +788,7 @@ impl<O: Output> Sink for Encoder<O> {
             self.len = len;
             if i < sorted.len() {
                 // The buffer is full (or the param long): the general path flushes.
-                self.pair(i == 0, next.key.as_bytes(), next.value.as_bytes());
+                self.pair_slow(i == 0, next.key.as_bytes(), next.value.as_bytes());
                 i += 1;
             }
         }
@@ -804,6 +811,26 @@ impl<O: Output> Sink for Encoder<O> {
         self.len = encode(self.table, key, &mut self.buf, self.len);
         self.put(self.equals);
         self.len = encode(self.table, value, &mut self.buf, self.len);
+    }
+}
+
+/// [`encode`] for a param's key: a key of up to sixteen bytes is already in its sort
+/// prefix (byte-swapped), so its words need not be gathered again.
+#[inline(always)]
+fn encode_key(table: &[Entry; 256], p: &Param<'_, '_>, buf: &mut [u8; BUF], len: usize) -> usize {
+    let key = p.key.as_bytes();
+    let n = key.len();
+    if n <= SHORT || n > 16 {
+        return encode(table, key, buf, len);
+    }
+    let words = p.prefix.swap_bytes();
+    let (lo, hi) = (words as u64, (words >> 64) as u64);
+    // Zero padding is reserved: only the first `n` flags count.
+    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
+        store16(buf, len, lo, hi);
+        len + n
+    } else {
+        encode_bytes(table, key, buf, len)
     }
 }
 
