@@ -1251,6 +1251,15 @@ mod tests {
                     let signed = sign_v1("GET", &mut params, "s");
                     assert_eq!(signed.canonical_query, format!("K={expected}"));
                     assert_eq!(signed.signature, sign_string_v1(&sts, "s"));
+                    // As a key, too (keys take their words from the sort prefix).
+                    let query = format!("{expected}=v");
+                    assert_eq!(canonical_query_v1([(input.as_str(), "v")]), query);
+                    let sts = format!("GET&%2F&{}", percent_encode(&query));
+                    assert_eq!(string_to_sign_v1("GET", [(input.as_str(), "v")]), sts);
+                    assert_eq!(
+                        signature_v1("GET", [(input.as_str(), "v")], "s"),
+                        sign_string_v1(&sts, "s")
+                    );
                 }
             }
         }
