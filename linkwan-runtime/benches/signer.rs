@@ -7,7 +7,9 @@
 //!
 //! Environment: `BENCH_SAMPLES=n` (samples per function, default 301), `BENCH_CASE=name`
 //! (only the cases whose name contains it), `BENCH_PROFILE=label` (just run the matching
-//! functions for a profiler, `BENCH_CALLS=n` times or for a second each).
+//! functions for a profiler, `BENCH_CALLS=n` times or for a second each),
+//! `BENCH_ORDER=reversed|interleaved|shuffled` (feed the params in another order than the vector
+//! file's, which `serde_json` hands over sorted by key).
 
 mod common;
 
@@ -56,6 +58,34 @@ mod naive {
     }
 }
 
+/// The params in the order `BENCH_ORDER` asks for (default: as they come, sorted).
+fn reorder<T>(mut params: Vec<T>) -> Vec<T> {
+    match std::env::var("BENCH_ORDER").as_deref() {
+        Ok("reversed") => params.reverse(),
+        Ok("shuffled") => {
+            // Fisher-Yates with a fixed linear congruential generator: the same order
+            // every run.
+            let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+            for i in (1..params.len()).rev() {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                params.swap(i, (state >> 33) as usize % (i + 1));
+            }
+        }
+        Ok("interleaved") => {
+            // Every other param, then the rest: unsorted, but not simply reversed.
+            let (even, odd): (Vec<_>, Vec<_>) = params
+                .into_iter()
+                .enumerate()
+                .partition(|(i, _)| i % 2 == 0);
+            params = even.into_iter().chain(odd).map(|(_, p)| p).collect();
+        }
+        _ => {}
+    }
+    params
+}
+
 fn main() {
     let bench = common::Bench::from_args();
     let doc: Value = serde_json::from_str(include_str!("../tests/data/signature_v1.json"))
@@ -77,6 +107,7 @@ fn main() {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str().expect("string value")))
             .collect();
+        let params = reorder(params);
         let sts = string_to_sign_v1(method, params.iter().copied());
         let key = format!("{secret}&").into_bytes();
         let expected = case["signature"].as_str().expect("signature");
@@ -144,8 +175,9 @@ fn main() {
     };
     let (median, median_case) = worst(|r| r[1].median_ns / r[0].median_ns);
     let (min, min_case) = worst(|r| r[1].min_ns / r[0].min_ns);
+    let (paired, paired_case) = worst(|r| r[1].paired_ratio(&r[0]));
     println!(
-        "worst signature_v1 / floor: median {median:.2}x ({median_case}), min {min:.2}x ({min_case}){}",
+        "worst signature_v1 / floor: median {median:.2}x ({median_case}), min {min:.2}x ({min_case}), paired {paired:.2}x ({paired_case}){}",
         if bench.full { "" } else { " [smoke run: pass --bench for figures]" }
     );
 }

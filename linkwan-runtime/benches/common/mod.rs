@@ -11,8 +11,11 @@
 //! common::report("case", &results, 0);
 //! ```
 //!
-//! Samples of the functions are interleaved (floor, ours, floor, ours, …) so that noise
-//! from other processes on the machine hits every function alike. `cargo bench` passes
+//! Samples of the functions are interleaved (floor, ours, floor, ours, …, the starting
+//! function rotating every round) so that noise from other processes on the machine hits
+//! every function alike; besides the ratio of medians, [`report`] prints the median of
+//! the per-round ratios (each sample against the baseline's sample of the same round),
+//! which cancels slow stretches that span a round. `cargo bench` passes
 //! `--bench`; without it (as under `cargo test --all-targets`) the harness runs a quick
 //! smoke pass instead of a measurement.
 
@@ -47,11 +50,33 @@ pub struct Measured {
     pub min_ns: f64,
     /// Calls per sample.
     pub iters: u64,
+    /// Every sample (nanoseconds per call), in the order taken: sample `i` of each
+    /// function comes from the same round.
+    pub samples: Vec<f64>,
+}
+
+impl Measured {
+    /// The median over rounds of this function's sample divided by `base`'s sample of the
+    /// same round.
+    pub fn paired_ratio(&self, base: &Measured) -> f64 {
+        let mut ratios: Vec<f64> = self
+            .samples
+            .iter()
+            .zip(&base.samples)
+            .map(|(a, b)| a / b)
+            .collect();
+        if ratios.is_empty() {
+            return f64::NAN;
+        }
+        ratios.sort_by(f64::total_cmp);
+        ratios[ratios.len() / 2]
+    }
 }
 
 impl Bench {
     /// A full measurement under `cargo bench` (`--bench` in the arguments), a smoke run
-    /// otherwise. `BENCH_SAMPLES` overrides the sample count.
+    /// otherwise. `BENCH_SAMPLES` overrides the sample count, `BENCH_SAMPLE_US` the
+    /// sample length in microseconds (at least 20).
     pub fn from_args() -> Self {
         let full = std::env::args().any(|a| a == "--bench");
         let mut bench = if full {
@@ -77,6 +102,12 @@ impl Bench {
         {
             bench.samples = n;
         }
+        if let Some(us) = std::env::var("BENCH_SAMPLE_US")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            bench.sample_time = Duration::from_micros(us.max(20));
+        }
         bench.profile = std::env::var("BENCH_PROFILE").ok();
         bench
     }
@@ -92,8 +123,11 @@ impl Bench {
             .map(|(_, f)| self.calibrate(&mut **f))
             .collect();
         let mut samples = vec![Vec::with_capacity(self.samples); fns.len()];
-        for _ in 0..self.samples {
-            for (i, (_, f)) in fns.iter_mut().enumerate() {
+        for round in 0..self.samples {
+            // Rotate the order, so that no function always runs right after another.
+            for k in 0..fns.len() {
+                let i = (round + k) % fns.len();
+                let f = &mut fns[i].1;
                 let start = Instant::now();
                 for _ in 0..iters[i] {
                     f();
@@ -104,13 +138,15 @@ impl Bench {
         fns.iter()
             .zip(samples)
             .zip(iters)
-            .map(|(((name, _), mut s), iters)| {
+            .map(|(((name, _), taken), iters)| {
+                let mut s = taken.clone();
                 s.sort_by(f64::total_cmp);
                 Measured {
                     name,
-                    median_ns: s[s.len() / 2],
-                    min_ns: s[0],
+                    median_ns: s.get(s.len() / 2).copied().unwrap_or(f64::NAN),
+                    min_ns: s.first().copied().unwrap_or(f64::NAN),
                     iters,
+                    samples: taken,
                 }
             })
             .collect()
@@ -142,6 +178,7 @@ impl Bench {
                 median_ns: f64::NAN,
                 min_ns: f64::NAN,
                 iters: 0,
+                samples: Vec::new(),
             })
             .collect()
     }
@@ -159,20 +196,24 @@ impl Bench {
     }
 }
 
-/// Prints one table: median, fastest sample, and both ratios to `results[baseline]`
-/// (median to median, min to min: on a busy machine the min ratio is the steadier one).
+/// Prints one table: median, fastest sample, and the ratios to `results[baseline]`:
+/// median to median, min to min, and the median of the per-round ratios ("paired"; on a
+/// busy machine the min and paired ratios are the steadier ones).
 pub fn report(title: &str, results: &[Measured], baseline: usize) {
     let base = &results[baseline];
     println!("{title}");
     for m in results {
         println!(
-            "  {:<22} median {:>8.1} ns {:>6.2}x   min {:>8.1} ns {:>6.2}x   (vs {})",
+            "  {:<22} median {:>8.1} ns {:>6.2}x   min {:>8.1} ns {:>6.2}x   paired {:>6.2}x   (vs {}; {} calls/sample, {:.0} us)",
             m.name,
             m.median_ns,
             m.median_ns / base.median_ns,
             m.min_ns,
             m.min_ns / base.min_ns,
+            m.paired_ratio(base),
             base.name,
+            m.iters,
+            m.median_ns * m.iters as f64 / 1000.0,
         );
     }
 }
