@@ -8,8 +8,9 @@
 //! Environment: `BENCH_SAMPLES=n` (samples per function, default 301), `BENCH_CASE=name`
 //! (only the cases whose name contains it), `BENCH_PROFILE=label` (just run the matching
 //! functions for a profiler, `BENCH_CALLS=n` times or for a second each),
-//! `BENCH_ORDER=reversed|interleaved|shuffled` (feed the params in another order than the vector
-//! file's, which `serde_json` hands over sorted by key).
+//! `BENCH_ORDER=sorted|reversed|interleaved|shuffled` (feed the params in another order than
+//! the vector file's own, which is the default: the common params first, as the official SDKs
+//! list them, then the request's, i.e. unsorted).
 
 mod common;
 
@@ -18,7 +19,8 @@ use std::hint::black_box;
 use base64::Engine as _;
 use hmac::{KeyInit as _, Mac as _};
 use linkwan_runtime::sign::{sign_v1, signature_v1, string_to_sign_v1};
-use serde_json::Value;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
 
 type HmacSha1 = hmac::Hmac<sha1::Sha1>;
 
@@ -58,9 +60,48 @@ mod naive {
     }
 }
 
-/// The params in the order `BENCH_ORDER` asks for (default: as they come, sorted).
-fn reorder<T>(mut params: Vec<T>) -> Vec<T> {
+/// The vector file, with each case's params in the order the file lists them (a
+/// `serde_json::Value` would hand them over sorted by key, which is not what callers pass).
+#[derive(Deserialize)]
+struct Doc {
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    name: String,
+    method: String,
+    secret: String,
+    params: InFileOrder,
+    signature: String,
+}
+
+struct InFileOrder(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for InFileOrder {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = InFileOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of string params")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<InFileOrder, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, String>()? {
+                    pairs.push(pair);
+                }
+                Ok(InFileOrder(pairs))
+            }
+        }
+        d.deserialize_map(Pairs)
+    }
+}
+
+/// The params in the order `BENCH_ORDER` asks for (default: the file's).
+fn reorder<T: Ord>(mut params: Vec<T>) -> Vec<T> {
     match std::env::var("BENCH_ORDER").as_deref() {
+        Ok("sorted") => params.sort(),
         Ok("reversed") => params.reverse(),
         Ok("shuffled") => {
             // Fisher-Yates with a fixed linear congruential generator: the same order
@@ -88,29 +129,29 @@ fn reorder<T>(mut params: Vec<T>) -> Vec<T> {
 
 fn main() {
     let bench = common::Bench::from_args();
-    let doc: Value = serde_json::from_str(include_str!("../tests/data/signature_v1.json"))
+    let doc: Doc = serde_json::from_str(include_str!("../tests/data/signature_v1.json"))
         .expect("the vector file is JSON");
-    let cases = doc["cases"].as_array().expect("a `cases` array");
+    let cases = &doc.cases;
     // `BENCH_CASE=name` measures only the cases whose name contains `name`.
     let only = std::env::var("BENCH_CASE").unwrap_or_default();
     let mut summary = Vec::new();
     for case in cases {
-        let name = case["name"].as_str().expect("name");
+        let name = case.name.as_str();
         if !name.contains(&only) {
             continue;
         }
-        let method = case["method"].as_str().expect("method");
-        let secret = case["secret"].as_str().expect("secret");
-        let params: Vec<(&str, &str)> = case["params"]
-            .as_object()
-            .expect("params")
+        let method = case.method.as_str();
+        let secret = case.secret.as_str();
+        let params: Vec<(&str, &str)> = case
+            .params
+            .0
             .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str().expect("string value")))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let params = reorder(params);
         let sts = string_to_sign_v1(method, params.iter().copied());
         let key = format!("{secret}&").into_bytes();
-        let expected = case["signature"].as_str().expect("signature");
+        let expected = case.signature.as_str();
         // Everything measured must be right first.
         assert_eq!(floor(&key, &sts), expected, "{name}");
         assert_eq!(
