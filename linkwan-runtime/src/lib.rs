@@ -8,6 +8,50 @@
 //!   [`response::lenient`] serde helpers.
 //! * [`RetryPolicy`] and [`retry`]: what is retried, and when.
 //! * `test_util` (feature `test-util`): a signature-verifying loopback mock server.
+//!
+//! Declare an action, build a client, call it (here against the mock server, which checks
+//! the signature the way the platform does):
+//!
+//! ```
+//! use linkwan_runtime::{aliyun_rpc, Client, Credentials};
+//!
+//! #[aliyun_rpc(action = "RejectJoinPermissionAuthOrder", version = "2018-12-30")]
+//! pub struct RejectJoinPermissionAuthOrder {
+//!     pub order_id: String, // sent as `OrderId`
+//! }
+//!
+//! #[derive(Debug, serde::Deserialize)]
+//! #[serde(rename_all = "PascalCase")]
+//! pub struct RejectJoinPermissionAuthOrderResponse {
+//!     pub request_id: String,
+//!     pub success: bool,
+//! }
+//!
+//! # #[cfg(feature = "test-util")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # use linkwan_runtime::test_util::{MockResponse, MockServer};
+//! # let creds = Credentials::new("test-id", "test-secret");
+//! # let server = MockServer::builder()
+//! #     .credentials(creds.clone())
+//! #     .handler("RejectJoinPermissionAuthOrder", |_| MockResponse::ok(serde_json::json!({ "Success": true })))
+//! #     .start()
+//! #     .await?;
+//! # let endpoint = server.endpoint();
+//! // endpoint: "https://linkwan.cn-shanghai.aliyuncs.com" in production
+//! let client = Client::builder()
+//!     .endpoint(endpoint)
+//!     .credentials(creds)
+//!     .build()?;
+//! let resp = client
+//!     .call(&RejectJoinPermissionAuthOrder { order_id: "123".into() })
+//!     .await?;
+//! assert!(resp.success);
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "test-util"))]
+//! # fn main() {}
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 // `Error::Service` holds a `ServiceError` by value, with its public fields (a contract):
