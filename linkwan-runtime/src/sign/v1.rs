@@ -550,6 +550,14 @@ fn bucket_then_insertion_sort<const N: usize>(params: &mut [Param<'_, '_>]) -> b
 #[inline(always)]
 fn insertion_sort_by_prefix(params: &mut [Param<'_, '_>]) -> bool {
     for i in 1..params.len() {
+        let (before, prefix) = (params[i - 1].prefix, params[i].prefix);
+        if before < prefix {
+            // Already in place (the usual case once the buckets are in order).
+            continue;
+        }
+        if before == prefix {
+            return false;
+        }
         let p = params[i];
         let mut j = i;
         while j > 0 && params[j - 1].prefix > p.prefix {
