@@ -534,7 +534,7 @@ fn bucket_then_insertion_sort<const N: usize>(params: &mut [Param<'_, '_>]) -> b
     let mut counts = [0u8; BUCKETS];
     for (b, p) in buckets.iter_mut().zip(&input[..n]) {
         *b = bucket(p.prefix) as u8;
-        counts[usize::from(*b)] += 1;
+        counts[usize::from(*b) % BUCKETS] += 1;
     }
     // Exclusive prefix sums, eight buckets per word: multiplying by 0x0101… adds every
     // byte into all the higher ones (no carries: the total is at most `N` < 256).
@@ -549,7 +549,7 @@ fn bucket_then_insertion_sort<const N: usize>(params: &mut [Param<'_, '_>]) -> b
         carry += word.wrapping_mul(splat(1)) >> 56;
     }
     for (&b, p) in buckets.iter().zip(&input[..n]) {
-        let slot = &mut offsets[usize::from(b)];
+        let slot = &mut offsets[usize::from(b) % BUCKETS];
         if let Some(out) = params.get_mut(usize::from(*slot)) {
             *out = *p;
         }
