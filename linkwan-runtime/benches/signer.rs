@@ -1,7 +1,8 @@
 //! Signature V1 against its floor: HMAC-SHA1 + base64 of the already-built string-to-sign.
 //!
 //! `cargo bench -p linkwan-runtime --bench signer` measures, for every case of the shared
-//! vector file, the floor, `signature_v1`, `sign_v1` (+ `into_query`), and a naive
+//! vector file, the floor, `signature_v1`, `sign_v1` (+ `into_query`), `sign_v1_with_key`
+//! (the HMAC keyed beforehand, as the client does), and a naive
 //! implementation (sort, `format!` per byte, `join`) kept here as a reference, and prints
 //! medians and their ratio to the floor.
 //!
@@ -18,7 +19,9 @@ use std::hint::black_box;
 
 use base64::Engine as _;
 use hmac::{KeyInit as _, Mac as _};
-use linkwan_runtime::sign::{sign_v1, signature_v1, string_to_sign_v1};
+use linkwan_runtime::sign::{
+    sign_v1, sign_v1_with_key, signature_v1, string_to_sign_v1, SigningKey,
+};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
@@ -164,7 +167,14 @@ fn main() {
         );
         assert_eq!(naive::signature_v1(method, &params, secret), expected);
 
+        let signing_key = SigningKey::new(secret);
+        assert_eq!(
+            sign_v1_with_key(method, &mut params.clone(), &signing_key).signature,
+            expected
+        );
+
         // `sign_v1` sorts in place: restore the input order before every call.
+        let mut scratch3 = Vec::with_capacity(params.len());
         let mut scratch = Vec::with_capacity(params.len());
         let mut scratch2 = Vec::with_capacity(params.len());
         let results = bench.run(&mut [
@@ -188,6 +198,15 @@ fn main() {
                 scratch2.extend_from_slice(black_box(&params));
                 let signed = sign_v1(black_box(method), &mut scratch2, black_box(secret));
                 black_box(signed.into_query());
+            }),
+            ("sign_v1_with_key", &mut || {
+                scratch3.clear();
+                scratch3.extend_from_slice(black_box(&params));
+                black_box(sign_v1_with_key(
+                    black_box(method),
+                    &mut scratch3,
+                    black_box(&signing_key),
+                ));
             }),
             ("naive", &mut || {
                 black_box(naive::signature_v1(

@@ -61,7 +61,7 @@ use crate::params::Params;
 use crate::request::{Method, RpcRequest};
 use crate::response::{self, Failure};
 use crate::retry::{classify, RetryPolicy};
-use crate::sign::{percent_encode, sign_v1};
+use crate::sign::{percent_encode, sign_v1_with_key, SigningKey};
 use crate::time;
 
 /// How many params (common ones included) are gathered for signing on the stack.
@@ -95,6 +95,8 @@ struct Inner {
     authority: Authority,
     root: Uri,
     credentials: Credentials,
+    /// The HMAC keyed with the credentials' secret, set up once for every signature.
+    signing_key: SigningKey,
     region_id: Option<String>,
     user_agent: HeaderValue,
     retry: RetryPolicy,
@@ -263,6 +265,7 @@ impl ClientBuilder {
             pool.pool_max_idle_per_host(max);
         }
         let endpoint = format!("{scheme}://{authority}");
+        let signing_key = SigningKey::new(credentials.access_key_secret());
         Ok(Client {
             inner: Arc::new(Inner {
                 http: pool.build(https),
@@ -271,6 +274,7 @@ impl ClientBuilder {
                 authority,
                 root,
                 credentials,
+                signing_key,
                 region_id: self.region_id.filter(|r| !r.is_empty()),
                 user_agent,
                 retry: self.retry.unwrap_or_default(),
@@ -498,7 +502,7 @@ impl Client {
             heap.extend(all);
             &mut heap
         };
-        sign_v1(spec.method.as_str(), pairs, creds.access_key_secret()).into_query()
+        sign_v1_with_key(spec.method.as_str(), pairs, &inner.signing_key).into_query()
     }
 
     /// One attempt: send, read the bounded body, decode.

@@ -38,7 +38,10 @@
 //!   the key's first sixteen bytes as one big-endian integer, falling back to a full
 //!   comparison only on ties (keys longer than that sharing their first sixteen bytes).
 //!   Input whose prefixes already rise is not sorted again; falling input is reversed;
-//!   other input (up to 32 params) goes through an insertion sort on the prefixes.
+//!   other input goes through an insertion sort on the prefixes; from 17 to 32 params,
+//!   after a stable counting pass on the key's first byte (order-preserving buckets), so
+//!   that the insertion sort only has the few params sharing a first letter left to order
+//!   (and passes over the others with one comparison each).
 //! * Encoding goes sixteen bytes at a time: a segment without reserved bytes (classified
 //!   at once: SSE2 compares on x86-64, SWAR arithmetic elsewhere) is copied with one
 //!   store; other bytes go through a 256-entry table whose entries hold the escape and
@@ -50,7 +53,9 @@
 //! * Encoded bytes go to a stack buffer handed to the MAC when full (the write position
 //!   kept in a register across a run of params, not reloaded from memory per write), so [`signature_v1`]
 //!   never builds the string-to-sign; [`sign_v1`] writes the canonical query and feeds the
-//!   MAC in the same pass. The HMAC key `secret + "&"` is assembled on the stack and wiped.
+//!   MAC in the same pass. The HMAC key `secret + "&"` is assembled on the stack and wiped;
+//!   a [`SigningKey`] keeps the keyed state, for callers that sign many requests with one
+//!   secret ([`sign_v1_with_key`]).
 //!
 //! `cargo bench -p linkwan-runtime --bench signer` compares each entry point with that
 //! floor on the shared vectors.
@@ -241,20 +246,31 @@ impl Signed {
     /// assert!(query.starts_with("Action=DescribeRegions&Version=2014-05-26&Signature="));
     /// ```
     pub fn into_query(self) -> String {
-        let mut q = self.canonical_query;
+        let mut q = self.canonical_query.into_bytes();
         q.reserve(SIGNATURE_SUFFIX);
-        q.push_str("&Signature=");
-        for c in self.signature.chars() {
-            match c {
-                '+' => q.push_str("%2B"),
-                '/' => q.push_str("%2F"),
-                '=' => q.push_str("%3D"),
-                c if c.is_ascii() && UNRESERVED[c as usize] => q.push(c),
-                // Not produced by base64; encoded like any other byte for completeness.
-                c => q.push_str(&percent_encode(c.encode_utf8(&mut [0; 4]))),
+        q.extend_from_slice(b"&Signature=");
+        // Base64 leaves only `+`, `/` and `=` to escape: sixteen bytes are classified at
+        // once, and the runs between the reserved ones copied whole. (Any other reserved
+        // byte, which base64 does not produce, is escaped too.)
+        let sig = self.signature.as_bytes();
+        let mut start = 0;
+        for (at, block) in sig.chunks(16).enumerate() {
+            let words = load16(block);
+            let (lo, hi) = (words as u64, (words >> 64) as u64);
+            // Zero padding is reserved: only the block's own bytes count.
+            let mut reserved = reserved_mask(lo, hi) & (u32::MAX >> (32 - block.len()));
+            while reserved != 0 {
+                let i = 16 * at + reserved.trailing_zeros() as usize;
+                q.extend_from_slice(&sig[start..i]);
+                q.extend_from_slice(&ENCODE[usize::from(sig[i])][..3]);
+                start = i + 1;
+                reserved &= reserved - 1;
             }
         }
-        q
+        q.extend_from_slice(&sig[start..]);
+        // The canonical query was a `String` and every non-ASCII byte of the signature
+        // was escaped, so this is UTF-8; should that ever break, keep the bytes, lossily.
+        String::from_utf8(q).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -273,15 +289,71 @@ impl Signed {
 /// assert_eq!(signed.signature, signature_v1("POST", params, "testsecret"));
 /// ```
 pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &str) -> Signed {
+    sign_with_mac(method, params, || hmac_sha1(access_key_secret))
+}
+
+/// The HMAC-SHA1 key of V1 signatures (`secret + "&"`), set up once: a client that signs
+/// many requests with the same AccessKey builds it once and hands it to
+/// [`sign_v1_with_key`], which starts each signature from a copy of the keyed state
+/// instead of hashing the key pads again (two SHA-1 blocks per call).
+///
+/// The keyed state is derived from the secret (as any HMAC key schedule is), so treat it
+/// like the secret: its `Debug` output is redacted.
+///
+/// ```
+/// use linkwan_runtime::sign::{sign_v1, sign_v1_with_key, SigningKey};
+///
+/// let key = SigningKey::new("testsecret");
+/// let mut a = [("Version", "2014-05-26"), ("Action", "DescribeRegions")];
+/// let mut b = a;
+/// assert_eq!(sign_v1_with_key("GET", &mut a, &key), sign_v1("GET", &mut b, "testsecret"));
+/// assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+/// ```
+#[derive(Clone)]
+pub struct SigningKey {
+    mac: HmacSha1,
+}
+
+impl SigningKey {
+    /// Keys HMAC-SHA1 with `access_key_secret + "&"` (the key assembled on the stack and
+    /// wiped, as in [`sign_v1`]).
+    pub fn new(access_key_secret: &str) -> Self {
+        SigningKey {
+            mac: hmac_sha1(access_key_secret),
+        }
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+/// [`sign_v1`] with a key set up beforehand: the same canonical query and signature, and
+/// `params` sorted in place alike, without keying the HMAC again.
+///
+/// See [`SigningKey`] for an example.
+pub fn sign_v1_with_key(method: &str, params: &mut [(&str, &str)], key: &SigningKey) -> Signed {
+    sign_with_mac(method, params, || key.mac.clone())
+}
+
+/// [`sign_v1`] with the keyed MAC from `mac` (called once the params are sorted).
+#[inline(always)]
+fn sign_with_mac(
+    method: &str,
+    params: &mut [(&str, &str)],
+    mac: impl FnOnce() -> HmacSha1,
+) -> Signed {
     let mut heap = Vec::new();
     if params.len() <= SMALL {
         let mut stack = [Param::EMPTY; SMALL];
         let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
-        sign_sorted(method, params, sorted, access_key_secret)
+        sign_sorted(method, params, sorted, mac())
     } else {
         let mut stack = [Param::EMPTY; LARGE];
         let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
-        sign_sorted(method, params, sorted, access_key_secret)
+        sign_sorted(method, params, sorted, mac())
     }
 }
 
@@ -291,14 +363,13 @@ fn sign_sorted<'k, 'v>(
     method: &str,
     params: &mut [(&'k str, &'v str)],
     sorted: &[Param<'k, 'v>],
-    access_key_secret: &str,
+    mut mac: HmacSha1,
 ) -> Signed {
     for (slot, p) in params.iter_mut().zip(sorted) {
         *slot = (p.key, p.value);
     }
     let capacity = encoded_bound(sorted) + SIGNATURE_SUFFIX;
     let mut query = Vec::with_capacity(capacity);
-    let mut mac = hmac_sha1(access_key_secret);
     let mut both = Both {
         once: Encoder::once(&mut query),
         twice: Encoder::twice(&mut mac),
@@ -412,7 +483,11 @@ fn sort(params: &mut [Param<'_, '_>]) {
         params.reverse();
         return;
     }
-    if params.len() <= LARGE && insertion_sort_by_prefix(params) {
+    if params.len() <= BUCKETED {
+        if insertion_sort_by_prefix::<false>(params) {
+            return;
+        }
+    } else if params.len() <= LARGE && bucket_then_insertion_sort::<LARGE>(params) {
         return;
     }
     params.sort_unstable_by(|a, b| {
@@ -423,11 +498,83 @@ fn sort(params: &mut [Param<'_, '_>]) {
     });
 }
 
-/// Insertion sort on the prefixes; stops and returns `false` at the first tie (leaving a
-/// permutation of the input for the full sort).
+/// Up to this many params, the insertion sort alone is cheaper than the bucket pass
+/// (measured: at 16 params, half of them out of place, the pass's setup still costs more
+/// than the moves it saves; at 24 it pays).
+const BUCKETED: usize = 16;
+
+/// How many buckets [`bucket`] spreads the params over.
+const BUCKETS: usize = 64;
+
+/// The bucket of a key's first byte: `@`…`DEL` one each (every letter, `_`, `~`), all the
+/// lower bytes in the first, all the higher ones in the last. Order-preserving (a key in
+/// a lower bucket sorts first), so after the bucket pass only keys sharing a bucket can
+/// be out of order.
 #[inline(always)]
-fn insertion_sort_by_prefix(params: &mut [Param<'_, '_>]) -> bool {
+fn bucket(prefix: u128) -> usize {
+    usize::from(
+        ((prefix >> 120) as u8)
+            .saturating_sub(0x40)
+            .min(BUCKETS as u8 - 1),
+    )
+}
+
+/// Sorts up to `N` (at most 255) params: a stable counting pass on the first byte, then
+/// the insertion sort on the prefixes over the nearly sorted result (for usual keys,
+/// whose first letters differ, the counting pass leaves a handful of inversions instead
+/// of the hundred or so a common-params-first input has, and the insertion sort moves
+/// params a few places instead of across the array). Returns `false` at a prefix tie,
+/// like [`insertion_sort_by_prefix`].
+#[inline(always)]
+fn bucket_then_insertion_sort<const N: usize>(params: &mut [Param<'_, '_>]) -> bool {
+    let n = params.len().min(N);
+    let mut input = [Param::EMPTY; N];
+    input[..n].copy_from_slice(&params[..n]);
+    let mut buckets = [0u8; N];
+    let mut counts = [0u8; BUCKETS];
+    for (b, p) in buckets.iter_mut().zip(&input[..n]) {
+        *b = bucket(p.prefix) as u8;
+        counts[usize::from(*b) % BUCKETS] += 1;
+    }
+    // Exclusive prefix sums, eight buckets per word: multiplying by 0x0101… adds every
+    // byte into all the higher ones (no carries: the total is at most `N` < 256).
+    let mut offsets = [0u8; BUCKETS];
+    let mut carry = 0u64;
+    for (counts, offsets) in counts.chunks_exact(8).zip(offsets.chunks_exact_mut(8)) {
+        let word = u64::from_le_bytes(counts.try_into().unwrap_or_default());
+        let exclusive = (word << 8)
+            .wrapping_mul(splat(1))
+            .wrapping_add(carry * splat(1));
+        offsets.copy_from_slice(&exclusive.to_le_bytes());
+        carry += word.wrapping_mul(splat(1)) >> 56;
+    }
+    for (&b, p) in buckets.iter().zip(&input[..n]) {
+        let slot = &mut offsets[usize::from(b) % BUCKETS];
+        if let Some(out) = params.get_mut(usize::from(*slot)) {
+            *out = *p;
+        }
+        *slot = slot.wrapping_add(1);
+    }
+    insertion_sort_by_prefix::<true>(params)
+}
+
+/// Insertion sort on the prefixes; stops and returns `false` at the first tie (leaving a
+/// permutation of the input for the full sort). With `SKIP`, a param already after its
+/// predecessor is passed over with one comparison: the usual case after the bucket pass,
+/// while on raw input (about half the params out of place) the extra comparison measured
+/// more costly than the copies it saves.
+#[inline(always)]
+fn insertion_sort_by_prefix<const SKIP: bool>(params: &mut [Param<'_, '_>]) -> bool {
     for i in 1..params.len() {
+        if SKIP {
+            let (before, prefix) = (params[i - 1].prefix, params[i].prefix);
+            if before < prefix {
+                continue;
+            }
+            if before == prefix {
+                return false;
+            }
+        }
         let p = params[i];
         let mut j = i;
         while j > 0 && params[j - 1].prefix > p.prefix {
@@ -1051,7 +1198,6 @@ fn load_word(bytes: &[u8]) -> (u64, usize) {
 }
 
 /// `b` in every byte of a word.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 const fn splat(b: u8) -> u64 {
     u64::from_ne_bytes([b; 8])
 }
@@ -1459,6 +1605,184 @@ mod tests {
                 "len {len}"
             );
         }
+    }
+
+    /// A fixed pseudo-random sequence (a linear congruential generator), for shuffles.
+    fn lcg(state: &mut u64) -> u64 {
+        *state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        *state >> 33
+    }
+
+    #[test]
+    fn every_shuffle_of_up_to_forty_params_sorts_like_the_reference() {
+        // Keys in one bucket and in many, prefix ties (sixteen shared bytes, `A` against
+        // `A\0`), repeated keys with different values, empty and non-ASCII keys.
+        let pool: Vec<(String, String)> = (0..40)
+            .map(|i| {
+                let key = match i % 8 {
+                    0 => format!("Category.{i}"),
+                    1 => format!("SignatureVersion{}", i % 3),
+                    2 => "Dup".to_owned(),
+                    3 => ["", "A", "A\0", "~", "é", "@", " "][i % 7].to_owned(),
+                    4 => format!("Tag.{}.Key", i % 5),
+                    5 => format!("{}x", char::from(b'A' + (i % 26) as u8)),
+                    6 => format!("{}", char::from(b'a' + (i % 26) as u8)),
+                    _ => format!("Z{i}"),
+                };
+                (key, format!("v{}", (i * 7) % 11))
+            })
+            .collect();
+        let mut state = 1;
+        for n in 0..=40 {
+            for round in 0..20 {
+                // A random subset of `n` (with repeats: duplicates of whole params).
+                let mut input: Vec<(&str, &str)> = (0..n)
+                    .map(|_| {
+                        let (k, v) = &pool[lcg(&mut state) as usize % pool.len()];
+                        (k.as_str(), v.as_str())
+                    })
+                    .collect();
+                if round == 1 {
+                    input.sort();
+                } else if round == 2 {
+                    input.sort();
+                    input.reverse();
+                }
+                let mut expected = input.clone();
+                expected.sort();
+                let mut sorted = input.clone();
+                let signed = sign_v1("GET", &mut sorted, "s");
+                assert_eq!(sorted, expected, "{input:?}");
+                assert_eq!(
+                    signed.canonical_query,
+                    canonical_query_v1(expected.iter().copied()),
+                    "{input:?}"
+                );
+                assert_eq!(
+                    signature_v1("GET", input.iter().copied(), "s"),
+                    signed.signature,
+                    "{input:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bucket_is_order_preserving() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let (pa, pb) = (u128::from(a) << 120, u128::from(b) << 120);
+                if a < b {
+                    assert!(bucket(pa) <= bucket(pb), "{a} {b}");
+                }
+            }
+            assert!(bucket(u128::from(a) << 120) < BUCKETS);
+        }
+    }
+
+    #[test]
+    fn bucket_pass_sorts_within_and_across_buckets() {
+        // Every key in one bucket, every key in its own, and a mix; distinct prefixes, so
+        // the fast path runs to the end (and ties, to the fallback).
+        let same: Vec<String> = (0..32).map(|i| format!("K{:02}", (i * 13) % 32)).collect();
+        let own: Vec<String> = (0..32)
+            .map(|i| format!("{}", char::from(b'A' + ((i * 7) % 32) as u8)))
+            .collect();
+        let ties: Vec<String> = (0..32)
+            .map(|i| format!("SignatureVersion.{}", i % 4))
+            .collect();
+        for keys in [&same, &own, &ties] {
+            for n in 0..=LARGE {
+                let params: Vec<Param<'_, '_>> = keys[..n]
+                    .iter()
+                    .map(|k| Param::new((k.as_str(), "v")))
+                    .collect();
+                let mut expected: Vec<&str> = keys[..n].iter().map(String::as_str).collect();
+                expected.sort();
+                let mut sorted = params.clone();
+                sort(&mut sorted);
+                let got: Vec<&str> = sorted.iter().map(|p| p.key).collect();
+                assert_eq!(got, expected, "{n}");
+                // The bucket pass on its own, whatever the threshold: sorted, or stopped
+                // at a tie with a permutation of the input left.
+                let mut bucketed = params.clone();
+                let done = bucket_then_insertion_sort::<LARGE>(&mut bucketed);
+                let mut got: Vec<&str> = bucketed.iter().map(|p| p.key).collect();
+                if done {
+                    assert_eq!(got, expected, "{n}");
+                } else {
+                    assert!(got.windows(2).any(|w| w[0][..16] == w[1][..16]), "{n}");
+                    got.sort();
+                    assert_eq!(got, expected, "{n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn signing_key_signs_like_the_secret() {
+        for secret in ["", "testsecret", "ExampleSecret/+=", &"s".repeat(100)] {
+            let key = SigningKey::new(secret);
+            let params = [
+                ("Version", "2014-05-26"),
+                ("Action", "DescribeRegions"),
+                ("Name", "a b*c~é"),
+                ("Action", "Again"),
+            ];
+            for method in ["GET", "POST"] {
+                let (mut a, mut b) = (params, params);
+                let with_key = sign_v1_with_key(method, &mut a, &key);
+                assert_eq!(with_key, sign_v1(method, &mut b, secret), "{secret:?}");
+                assert_eq!(a, b);
+                assert_eq!(
+                    with_key.signature,
+                    sign_string_v1(&string_to_sign_v1(method, params), secret)
+                );
+                // The key is not consumed: a second signature is the same.
+                let mut c = params;
+                assert_eq!(sign_v1_with_key(method, &mut c, &key), with_key);
+            }
+        }
+        let key = SigningKey::new("testsecret");
+        assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+        assert!(!format!("{:?}", key.clone()).contains("testsecret"));
+    }
+
+    #[test]
+    fn into_query_agrees_with_percent_encode_at_every_length_and_position() {
+        for n in 0..40 {
+            let plain = "Ab0".repeat(14)[..n].to_owned();
+            for pos in 0..n.max(1) {
+                for reserved in ["+", "/", "=", " ", "é"] {
+                    let mut signature = plain.clone();
+                    if n > 0 {
+                        signature.replace_range(pos..pos + 1, reserved);
+                    }
+                    let signed = Signed {
+                        canonical_query: "A=b".to_owned(),
+                        signature: signature.clone(),
+                    };
+                    let expected = format!("A=b&Signature={}", percent_encode(&signature));
+                    assert_eq!(signed.into_query(), expected, "{signature:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn into_query_escapes_whatever_the_signature_holds() {
+        let signed = Signed {
+            canonical_query: "A=b".to_owned(),
+            signature: "é+x y".to_owned(),
+        };
+        assert_eq!(signed.into_query(), "A=b&Signature=%C3%A9%2Bx%20y");
+        let signed = Signed {
+            canonical_query: String::new(),
+            signature: String::new(),
+        };
+        assert_eq!(signed.into_query(), "&Signature=");
     }
 
     #[test]
