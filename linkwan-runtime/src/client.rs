@@ -609,14 +609,23 @@ fn string_to_sign(method: Method, query: &str) -> String {
     format!("{}&%2F&{}", method.as_str(), percent_encode(canonical))
 }
 
+/// The `Content-Length`, parsed as `to_str()?.trim().parse::<u64>()` would, straight
+/// from the bytes (it is read on every answer).
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+    let raw = headers.get(CONTENT_LENGTH)?.as_bytes();
+    let raw = raw.trim_ascii();
+    let digits = raw.strip_prefix(b"+").unwrap_or(raw);
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
 }
 
 fn chain_has_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
@@ -883,6 +892,37 @@ mod tests {
         ] {
             assert!(!shown.contains(secret), "{shown}");
         }
+    }
+
+    #[test]
+    fn declared_length_reads_content_length_like_str_parse() {
+        let len = |v: &[u8]| {
+            let mut h = HeaderMap::new();
+            h.insert(CONTENT_LENGTH, HeaderValue::from_bytes(v).unwrap());
+            declared_length(&h)
+        };
+        assert_eq!(declared_length(&HeaderMap::new()), None);
+        for v in [
+            &b"0"[..],
+            b"42",
+            b" 42\t",
+            b"+7",
+            b"18446744073709551615",
+            b"18446744073709551616",
+            b"",
+            b"+",
+            b"-1",
+            b"4 2",
+            b"0x10",
+            b"\xc2\xb2",
+        ] {
+            let expected = std::str::from_utf8(v)
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok());
+            assert_eq!(len(v), expected, "{v:?}");
+        }
+        assert_eq!(len(b" 42\t"), Some(42));
+        assert_eq!(len(b"18446744073709551616"), None);
     }
 
     #[test]
