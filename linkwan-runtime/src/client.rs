@@ -538,7 +538,6 @@ impl Client {
         };
         *req.uri_mut() = uri;
         let headers = req.headers_mut();
-        headers.reserve(4);
         headers.insert(USER_AGENT, inner.user_agent.clone());
         headers.insert(ACCEPT, JSON);
         if let Some(ct) = content_type {
