@@ -350,8 +350,8 @@ fn sign_with_mac(
         let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
         sign_sorted(method, params, sorted, mac())
     } else {
-        let mut stack = [Param::EMPTY; LARGE];
-        let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
+        let (mut stack, mut out) = ([Param::EMPTY; LARGE], [Param::EMPTY; LARGE]);
+        let sorted = sorted_bucketed(params.iter().copied(), &mut stack, &mut out, &mut heap);
         sign_sorted(method, params, sorted, mac())
     }
 }
@@ -434,18 +434,26 @@ fn with_sorted<'k, 'v, R>(
     if params.size_hint().1.is_some_and(|n| n <= SMALL) {
         f(sorted(params, &mut [Param::EMPTY; SMALL], &mut heap))
     } else {
-        f(sorted(params, &mut [Param::EMPTY; LARGE], &mut heap))
+        let mut out = [Param::EMPTY; LARGE];
+        f(sorted_bucketed(
+            params,
+            &mut [Param::EMPTY; LARGE],
+            &mut out,
+            &mut heap,
+        ))
     }
 }
 
-/// Collects and sorts borrowed params, in `stack` when they fit, else in `heap`, and
-/// returns the sorted slice.
+/// Collects borrowed params into `stack` and hands each to `each` with its index; past
+/// `N` of them, the rest go to `heap`, which is then sorted, and the result is `None`.
+/// Otherwise, how many there are and whether their keys already rise.
 #[inline(always)]
-fn sorted<'s, 'k, 'v, const N: usize>(
+fn collect<'k, 'v, const N: usize>(
     params: impl IntoIterator<Item = (&'k str, &'v str)>,
-    stack: &'s mut [Param<'k, 'v>; N],
-    heap: &'s mut Vec<Param<'k, 'v>>,
-) -> &'s [Param<'k, 'v>] {
+    stack: &mut [Param<'k, 'v>; N],
+    heap: &mut Vec<Param<'k, 'v>>,
+    mut each: impl FnMut(usize, &Param<'k, 'v>),
+) -> Option<(usize, bool)> {
     let mut params = params.into_iter();
     let mut n = 0;
     let mut in_order = true;
@@ -456,17 +464,71 @@ fn sorted<'s, 'k, 'v, const N: usize>(
             heap.push(Param::new(p));
             heap.extend(params.map(Param::new));
             sort(heap);
-            return heap;
+            return None;
         }
         let p = Param::new(p);
         // Strictly rising prefixes are rising keys: the input is already in order.
         in_order &= n == 0 || stack[(n - 1) % N].prefix < p.prefix;
+        each(n, &p);
         stack[n] = p;
         n += 1;
     }
+    Some((n, in_order))
+}
+
+/// Collects and sorts borrowed params, in `stack` when they fit, else in `heap`, and
+/// returns the sorted slice.
+#[inline(always)]
+fn sorted<'s, 'k, 'v, const N: usize>(
+    params: impl IntoIterator<Item = (&'k str, &'v str)>,
+    stack: &'s mut [Param<'k, 'v>; N],
+    heap: &'s mut Vec<Param<'k, 'v>>,
+) -> &'s [Param<'k, 'v>] {
+    let Some((n, in_order)) = collect(params, stack, heap, |_, _| {}) else {
+        return heap;
+    };
     let sorted = &mut stack[..n];
     if !in_order {
         sort(sorted);
+    }
+    sorted
+}
+
+/// [`sorted`] for up to [`LARGE`] params, with the bucket pass: from 17 params up, an
+/// unsorted input is scattered by the first byte of its keys into `out` (stable, so the
+/// order within a bucket is the input's), where the insertion sort only has the params
+/// sharing a first letter left to order. For usual keys, whose first letters differ,
+/// that leaves a handful of inversions instead of the hundred or so a
+/// common-params-first input has.
+#[inline(always)]
+fn sorted_bucketed<'s, 'k, 'v>(
+    params: impl IntoIterator<Item = (&'k str, &'v str)>,
+    stack: &'s mut [Param<'k, 'v>; LARGE],
+    out: &'s mut [Param<'k, 'v>; LARGE],
+    heap: &'s mut Vec<Param<'k, 'v>>,
+) -> &'s [Param<'k, 'v>] {
+    let Some((n, in_order)) = collect(params, stack, heap, |_, _| {}) else {
+        return heap;
+    };
+    if in_order {
+        return &stack[..n];
+    }
+    if n <= BUCKETED {
+        let sorted = &mut stack[..n];
+        sort(sorted);
+        return sorted;
+    }
+    let input = &stack[..n];
+    let mut buckets = [0u8; LARGE];
+    let mut counts = [0u8; BUCKETS];
+    for (b, p) in buckets.iter_mut().zip(input) {
+        *b = bucket(p.prefix) as u8;
+        counts[usize::from(*b) % BUCKETS] += 1;
+    }
+    let sorted = &mut out[..n];
+    scatter_by_bucket(input, &buckets[..n], &counts, sorted);
+    if !insertion_sort_by_prefix::<true>(sorted) {
+        sort_fully(sorted);
     }
     sorted
 }
@@ -485,13 +547,14 @@ fn sort(params: &mut [Param<'_, '_>]) {
         params.reverse();
         return;
     }
-    if params.len() <= BUCKETED {
-        if insertion_sort_by_prefix::<false>(params) {
-            return;
-        }
-    } else if params.len() <= LARGE && bucket_then_insertion_sort::<LARGE>(params) {
+    if params.len() <= LARGE && insertion_sort_by_prefix::<false>(params) {
         return;
     }
+    sort_fully(params);
+}
+
+/// The general sort, with the full comparison: keys, then values.
+fn sort_fully(params: &mut [Param<'_, '_>]) {
     params.sort_unstable_by(|a, b| {
         a.prefix
             .cmp(&b.prefix)
@@ -521,25 +584,17 @@ fn bucket(prefix: u128) -> usize {
     )
 }
 
-/// Sorts up to `N` (at most 255) params: a stable counting pass on the first byte, then
-/// the insertion sort on the prefixes over the nearly sorted result (for usual keys,
-/// whose first letters differ, the counting pass leaves a handful of inversions instead
-/// of the hundred or so a common-params-first input has, and the insertion sort moves
-/// params a few places instead of across the array). Returns `false` at a prefix tie,
-/// like [`insertion_sort_by_prefix`].
+/// The bucket pass: a stable counting sort of `input` on the first byte into `out` (the
+/// same length), given each param's bucket and the count of every bucket.
 #[inline(always)]
-fn bucket_then_insertion_sort<const N: usize>(params: &mut [Param<'_, '_>]) -> bool {
-    let n = params.len().min(N);
-    let mut input = [Param::EMPTY; N];
-    input[..n].copy_from_slice(&params[..n]);
-    let mut buckets = [0u8; N];
-    let mut counts = [0u8; BUCKETS];
-    for (b, p) in buckets.iter_mut().zip(&input[..n]) {
-        *b = bucket(p.prefix) as u8;
-        counts[usize::from(*b) % BUCKETS] += 1;
-    }
+fn scatter_by_bucket<'k, 'v>(
+    input: &[Param<'k, 'v>],
+    buckets: &[u8],
+    counts: &[u8; BUCKETS],
+    out: &mut [Param<'k, 'v>],
+) {
     // Exclusive prefix sums, eight buckets per word: multiplying by 0x0101… adds every
-    // byte into all the higher ones (no carries: the total is at most `N` < 256).
+    // byte into all the higher ones (no carries: the total is at most `LARGE` < 256).
     let mut offsets = [0u8; BUCKETS];
     let mut carry = 0u64;
     for (counts, offsets) in counts.chunks_exact(8).zip(offsets.chunks_exact_mut(8)) {
@@ -550,14 +605,13 @@ fn bucket_then_insertion_sort<const N: usize>(params: &mut [Param<'_, '_>]) -> b
         offsets.copy_from_slice(&exclusive.to_le_bytes());
         carry += word.wrapping_mul(splat(1)) >> 56;
     }
-    for (&b, p) in buckets.iter().zip(&input[..n]) {
+    for (&b, p) in buckets.iter().zip(input) {
         let slot = &mut offsets[usize::from(b) % BUCKETS];
-        if let Some(out) = params.get_mut(usize::from(*slot)) {
+        if let Some(out) = out.get_mut(usize::from(*slot)) {
             *out = *p;
         }
         *slot = slot.wrapping_add(1);
     }
-    insertion_sort_by_prefix::<true>(params)
 }
 
 /// Insertion sort on the prefixes; stops and returns `false` at the first tie (leaving a
@@ -1766,11 +1820,36 @@ mod tests {
                 sort(&mut sorted);
                 let got: Vec<&str> = sorted.iter().map(|p| p.key).collect();
                 assert_eq!(got, expected, "{n}");
-                // The bucket pass on its own, whatever the threshold: sorted, or stopped
-                // at a tie with a permutation of the input left.
-                let mut bucketed = params.clone();
-                let done = bucket_then_insertion_sort::<LARGE>(&mut bucketed);
-                let mut got: Vec<&str> = bucketed.iter().map(|p| p.key).collect();
+                // Collected with the bucket counts, whatever the threshold and the size hint.
+                let pairs: Vec<(&str, &str)> = params.iter().map(|p| (p.key, p.value)).collect();
+                let (mut stack, mut out) = ([Param::EMPTY; LARGE], [Param::EMPTY; LARGE]);
+                let mut heap = Vec::new();
+                let bucketed =
+                    sorted_bucketed(pairs.iter().copied(), &mut stack, &mut out, &mut heap);
+                let got: Vec<&str> = bucketed.iter().map(|p| p.key).collect();
+                assert_eq!(got, expected, "{n}");
+                // The bucket pass on its own: a stable scatter by first byte, then the
+                // insertion sort sorts, or stops at a tie with a permutation left.
+                let buckets: Vec<u8> = params.iter().map(|p| bucket(p.prefix) as u8).collect();
+                let mut counts = [0u8; BUCKETS];
+                buckets.iter().for_each(|&b| counts[usize::from(b)] += 1);
+                let mut scattered = vec![Param::EMPTY; n];
+                scatter_by_bucket(&params, &buckets, &counts, &mut scattered);
+                let firsts: Vec<usize> = scattered.iter().map(|p| bucket(p.prefix)).collect();
+                assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "{n}");
+                for b in 0..BUCKETS {
+                    let in_bucket = |p: &&Param<'_, '_>| bucket(p.prefix) == b;
+                    assert!(
+                        scattered
+                            .iter()
+                            .filter(in_bucket)
+                            .map(|p| p.key)
+                            .eq(params.iter().filter(in_bucket).map(|p| p.key)),
+                        "{n}: stable"
+                    );
+                }
+                let done = insertion_sort_by_prefix::<true>(&mut scattered);
+                let mut got: Vec<&str> = scattered.iter().map(|p| p.key).collect();
                 if done {
                     assert_eq!(got, expected, "{n}");
                 } else {
