@@ -185,7 +185,13 @@ async fn sts_token_is_sent() {
 async fn concurrent_calls_share_one_client() {
     const CALLS: usize = 2000;
     let server = serve(REJECT, |_| ok_reject()).await;
-    let client = client(&server);
+    // All the calls start at once, so the last ones wait for the others: on a loaded
+    // machine running a debug build, longer than the default 10 s attempt timeout. This
+    // test is about sharing one client, not about latency.
+    let client = builder(server.endpoint(), creds())
+        .attempt_timeout(Duration::from_secs(600))
+        .build()
+        .unwrap();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..CALLS {
         let client = client.clone();
