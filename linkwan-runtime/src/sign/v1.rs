@@ -817,6 +817,121 @@ impl<A: Output, B: Output> Sink for Both<A, B> {
         self.twice.put(self.twice.equals);
         self.encode(value);
     }
+
+    /// As [`Encoder`]'s: runs of params that fit both buffers are written with both
+    /// lengths in locals, and keys of up to sixteen bytes taken from their sort prefix.
+    #[inline(always)]
+    fn pairs(&mut self, sorted: &[Param<'_, '_>]) {
+        let (once_amp, once_equals) = (self.once.amp, self.once.equals);
+        let (twice_amp, twice_equals) = (self.twice.amp, self.twice.equals);
+        let mut i = 0;
+        while let Some(p) = sorted.get(i) {
+            let (once, twice) = (&mut self.once.buf, &mut self.twice.buf);
+            let (mut a, mut b) = (self.once.len, self.twice.len);
+            let mut next = p;
+            loop {
+                let (key, value) = (next.key.as_bytes(), next.value.as_bytes());
+                if !pair_fits(a, key, value) || !pair_fits(b, key, value) {
+                    break;
+                }
+                if i != 0 {
+                    put(once, &mut a, once_amp);
+                    put(twice, &mut b, twice_amp);
+                }
+                (a, b) = encode_key_both(next, once, a, twice, b);
+                put(once, &mut a, once_equals);
+                put(twice, &mut b, twice_equals);
+                (a, b) = encode_both(value, once, a, twice, b);
+                i += 1;
+                match sorted.get(i) {
+                    Some(p) => next = p,
+                    None => break,
+                }
+            }
+            self.once.len = a;
+            self.twice.len = b;
+            if i < sorted.len() {
+                // A buffer is full (or the param long): the general path flushes.
+                self.pair_slow(i == 0, next.key.as_bytes(), next.value.as_bytes());
+                i += 1;
+            }
+        }
+    }
+}
+
+impl<A: Output, B: Output> Both<A, B> {
+    /// [`Sink::pair`] out of line, so that the hot loop of [`Sink::pairs`] stays small.
+    #[cold]
+    #[inline(never)]
+    fn pair_slow(&mut self, first: bool, key: &[u8], value: &[u8]) {
+        self.pair(first, key, value);
+    }
+}
+
+/// [`encode`] into both buffers at once (`ENCODE` into `once` from `a`, `ENCODE_TWICE`
+/// into `twice` from `b`), each segment classified once; returns both new lengths.
+#[inline(always)]
+fn encode_both(
+    src: &[u8],
+    once: &mut [u8; BUF],
+    mut a: usize,
+    twice: &mut [u8; BUF],
+    mut b: usize,
+) -> (usize, usize) {
+    let mut rest = src;
+    while let Some(block) = rest.first_chunk::<16>() {
+        let (lo, hi) = split16(block);
+        if reserved_mask(lo, hi) == 0 {
+            store16(once, a, lo, hi);
+            store16(twice, b, lo, hi);
+            a += 16;
+            b += 16;
+        } else {
+            a = encode_bytes(&ENCODE, block, once, a);
+            b = encode_bytes(&ENCODE_TWICE, block, twice, b);
+        }
+        rest = &rest[16..];
+    }
+    match clean_tail(rest) {
+        Some((lo, hi)) => {
+            store16(once, a, lo, hi);
+            store16(twice, b, lo, hi);
+            (a + rest.len(), b + rest.len())
+        }
+        None => (
+            encode_bytes(&ENCODE, rest, once, a),
+            encode_bytes(&ENCODE_TWICE, rest, twice, b),
+        ),
+    }
+}
+
+/// [`encode_key`] into both buffers, as [`encode_both`].
+#[inline(always)]
+fn encode_key_both(
+    p: &Param<'_, '_>,
+    once: &mut [u8; BUF],
+    a: usize,
+    twice: &mut [u8; BUF],
+    b: usize,
+) -> (usize, usize) {
+    let key = p.key.as_bytes();
+    let n = key.len();
+    if n <= SHORT || n > 16 {
+        return encode_both(key, once, a, twice, b);
+    }
+    let words = p.prefix.swap_bytes();
+    let (lo, hi) = (words as u64, (words >> 64) as u64);
+    // Zero padding is reserved: only the first `n` flags count.
+    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
+        store16(once, a, lo, hi);
+        store16(twice, b, lo, hi);
+        (a + n, b + n)
+    } else {
+        (
+            encode_bytes(&ENCODE, key, once, a),
+            encode_bytes(&ENCODE_TWICE, key, twice, b),
+        )
+    }
 }
 
 /// Where an [`Encoder`] empties its buffer.
