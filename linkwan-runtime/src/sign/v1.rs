@@ -245,31 +245,35 @@ impl Signed {
     /// assert!(query.starts_with("Action=DescribeRegions&Version=2014-05-26&Signature="));
     /// ```
     pub fn into_query(self) -> String {
-        let mut q = self.canonical_query.into_bytes();
+        // Appended to the `String` as it is: no UTF-8 check of the whole query again.
+        let mut q = self.canonical_query;
         q.reserve(SIGNATURE_SUFFIX);
-        q.extend_from_slice(b"&Signature=");
+        q.push_str("&Signature=");
         // Base64 leaves only `+`, `/` and `=` to escape: sixteen bytes are classified at
         // once, and the runs between the reserved ones copied whole. (Any other reserved
         // byte, which base64 does not produce, is escaped too.)
-        let sig = self.signature.as_bytes();
+        let sig = self.signature.as_str();
         let mut start = 0;
-        for (at, block) in sig.chunks(16).enumerate() {
+        for (at, block) in sig.as_bytes().chunks(16).enumerate() {
             let words = load16(block);
             let (lo, hi) = (words as u64, (words >> 64) as u64);
             // Zero padding is reserved: only the block's own bytes count.
             let mut reserved = reserved_mask(lo, hi) & (u32::MAX >> (32 - block.len()));
             while reserved != 0 {
                 let i = 16 * at + reserved.trailing_zeros() as usize;
-                q.extend_from_slice(&sig[start..i]);
-                q.extend_from_slice(&ENCODE[usize::from(sig[i])][..3]);
+                // Between two reserved bytes, only unreserved ASCII: both ends are char
+                // boundaries whenever the run is not empty.
+                q.push_str(sig.get(start..i).unwrap_or_default());
+                let b = usize::from(block[i % 16]);
+                q.push('%');
+                q.push(char::from(HEX[b >> 4]));
+                q.push(char::from(HEX[b & 15]));
                 start = i + 1;
                 reserved &= reserved - 1;
             }
         }
-        q.extend_from_slice(&sig[start..]);
-        // The canonical query was a `String` and every non-ASCII byte of the signature
-        // was escaped, so this is UTF-8; should that ever break, keep the bytes, lossily.
-        String::from_utf8(q).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        q.push_str(sig.get(start..).unwrap_or_default());
+        q
     }
 }
 
