@@ -41,6 +41,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::io::Cursor;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -78,7 +79,11 @@ const USER_AGENT_BASE: &str = concat!("linkwan-runtime/", env!("CARGO_PKG_VERSIO
 const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
-type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+/// A request body: the signed query, owned as is (a `Bytes` made from a `String` whose
+/// length is not its capacity would allocate a shared header on every call).
+type Body = Full<Cursor<Vec<u8>>>;
+
+type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Body>;
 
 /// A client for RPC-style OpenAPIs: cheap to clone (an `Arc` inside), `Send + Sync`.
 ///
@@ -379,13 +384,16 @@ impl Client {
         params: &Params,
     ) -> Result<T, Error> {
         let inner = &*self.inner;
-        let deadline = inner.timeout.map(|t| Instant::now() + t);
+        // A deadline too far to represent is no deadline.
+        let deadline = inner.timeout.and_then(|t| Instant::now().checked_add(t));
         let mut attempt: u32 = 1;
         let mut clock_corrected = false;
         loop {
+            // One clock read per attempt: the time left and the attempt's own deadline.
+            let now = Instant::now();
             let (limit, kind) = match deadline {
                 Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
+                    let left = d.saturating_duration_since(now);
                     if left.is_zero() {
                         return Err(self.deadline_error());
                     }
@@ -397,9 +405,8 @@ impl Client {
                 }
                 None => (inner.attempt_timeout, TimeoutKind::Attempt),
             };
-            let query = Bytes::from(self.sign(&spec, params));
-            let attempt_future = self.attempt::<T>(&spec, &query);
-            let failure = match tokio::time::timeout(limit, attempt_future).await {
+            let attempt_future = self.attempt::<T>(&spec, params);
+            let failure = match tokio::time::timeout_at(expiry(now, limit), attempt_future).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(failure)) => failure,
                 Err(_) => AttemptError {
@@ -435,7 +442,10 @@ impl Client {
                 return Err(failure.error);
             };
             if let Some(d) = deadline {
-                if Instant::now() + delay >= d {
+                if Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|wake| wake >= d)
+                {
                     // Sleeping would pass the deadline: the last failure says more.
                     return Err(failure.error);
                 }
@@ -452,15 +462,24 @@ impl Client {
         }
     }
 
-    /// The signed query (also the form body) for one attempt: common params with a fresh
-    /// nonce and timestamp, plus the request's.
-    fn sign(&self, spec: &CallSpec, params: &Params) -> String {
+    /// A fresh nonce and the current (corrected) time, for one attempt, written into
+    /// `stamp`.
+    fn stamp<'s>(&self, stamp: &'s mut Stamp) -> Stamped<'s> {
+        let offset = self.inner.clock_offset.load(Ordering::Relaxed);
+        Stamped {
+            timestamp: time::format_timestamp(
+                time::unix_now().saturating_add(offset),
+                &mut stamp.timestamp,
+            ),
+            nonce: nonce(&mut stamp.nonce),
+        }
+    }
+
+    /// The signed query (also the form body) for one attempt: common params with the
+    /// stamp's nonce and timestamp, plus the request's. The same stamp gives the same query.
+    fn sign(&self, spec: &CallSpec, params: &Params, stamp: Stamped<'_>) -> String {
         let inner = &*self.inner;
-        let mut ts_buf = [0u8; 20];
-        let now = time::unix_now().saturating_add(inner.clock_offset.load(Ordering::Relaxed));
-        let timestamp = time::format_timestamp(now, &mut ts_buf);
-        let mut nonce_buf = [0u8; 32];
-        let nonce = nonce(&mut nonce_buf);
+        let Stamped { timestamp, nonce } = stamp;
         let creds = &inner.credentials;
         // In sorted key order, so the signer's sort has little left to do.
         let head = [
@@ -505,18 +524,22 @@ impl Client {
         sign_v1_with_key(spec.method.as_str(), pairs, &inner.signing_key).into_query()
     }
 
-    /// One attempt: send, read the bounded body, decode.
+    /// One attempt: sign, send, read the bounded body, decode.
     async fn attempt<T: serde::de::DeserializeOwned>(
         &self,
         spec: &CallSpec,
-        query: &Bytes,
+        params: &Params,
     ) -> Result<T, AttemptError> {
         let inner = &*self.inner;
+        // Kept to sign the same query again should the server dispute the signature.
+        let mut buf = Stamp::default();
+        let stamp = self.stamp(&mut buf);
+        let query = self.sign(spec, params, stamp);
         let (uri, body, content_type) = match spec.method {
             Method::Get => {
                 let mut pq = Vec::with_capacity(query.len() + 2);
                 pq.extend_from_slice(b"/?");
-                pq.extend_from_slice(query);
+                pq.extend_from_slice(query.as_bytes());
                 let pq = PathAndQuery::from_maybe_shared(Bytes::from(pq)).map_err(|e| {
                     AttemptError::from(Error::InvalidRequest(format!("cannot build the URL: {e}")))
                 })?;
@@ -527,11 +550,11 @@ impl Client {
                 let uri = Uri::from_parts(parts).map_err(|e| {
                     AttemptError::from(Error::InvalidRequest(format!("cannot build the URL: {e}")))
                 })?;
-                (uri, Bytes::new(), None)
+                (uri, Vec::new(), None)
             }
-            _ => (inner.root.clone(), query.clone(), Some(FORM)),
+            _ => (inner.root.clone(), query.into_bytes(), Some(FORM)),
         };
-        let mut req = http::Request::new(Full::new(body));
+        let mut req = http::Request::new(Full::new(Cursor::new(body)));
         *req.method_mut() = match spec.method {
             Method::Get => http::Method::GET,
             _ => http::Method::POST,
@@ -581,7 +604,7 @@ impl Client {
                 server_string_to_sign,
             } = f;
             if let (Error::Service(se), Some(theirs)) = (&mut error, server_string_to_sign) {
-                let ours = string_to_sign(spec.method, std::str::from_utf8(query).unwrap_or(""));
+                let ours = string_to_sign(spec.method, &self.sign(spec, params, stamp));
                 se.signature_mismatch = Some(compare_string_to_sign(&ours, &theirs));
             }
             response::redact_credentials(&mut error, &inner.credentials);
@@ -599,6 +622,15 @@ impl Client {
         }
         Error::Transport(TransportError::new(connect, e))
     }
+}
+
+/// When an attempt started at `now` and allowed `limit` runs out: as `tokio::time::timeout`
+/// computes it, a limit too long to represent lasting as good as forever (30 years).
+fn expiry(now: Instant, limit: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
+    now.checked_add(limit)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
 }
 
 /// The string-to-sign of a signed query (the canonical query is everything before
@@ -650,6 +682,20 @@ fn nonce(buf: &mut [u8; 32]) -> &str {
     }
     // Only ASCII hex digits were written.
     std::str::from_utf8(buf).unwrap_or("00000000000000000000000000000000")
+}
+
+/// Room for the per-attempt inputs of a signature: `SignatureNonce` and `Timestamp`.
+#[derive(Default)]
+struct Stamp {
+    nonce: [u8; 32],
+    timestamp: [u8; 20],
+}
+
+/// The per-attempt inputs of a signature, written into a [`Stamp`].
+#[derive(Clone, Copy)]
+struct Stamped<'s> {
+    nonce: &'s str,
+    timestamp: &'s str,
 }
 
 /// What a call needs of its request type, as values.
@@ -783,7 +829,11 @@ mod tests {
         };
         let mut params = Params::new();
         Req.write_params(&mut params);
-        let q = c.sign(&spec, &params);
+        let mut buf = Stamp::default();
+        let stamp = c.stamp(&mut buf);
+        let q = c.sign(&spec, &params, stamp);
+        // The same stamp signs the same query (what a disputed signature is compared with).
+        assert_eq!(c.sign(&spec, &params, stamp), q);
         let pairs: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q).unwrap();
         assert_eq!(pairs["Action"], "RejectJoinPermissionAuthOrder");
@@ -807,7 +857,7 @@ mod tests {
         );
         assert!(q.contains("OrderId=12%203%2A"), "{q}");
         // Fresh nonce and the same shape on the next attempt.
-        let q2 = c.sign(&spec, &params);
+        let q2 = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
         let pairs2: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q2).unwrap();
         assert_ne!(pairs["SignatureNonce"], pairs2["SignatureNonce"]);
@@ -823,7 +873,7 @@ mod tests {
             method: Method::Get,
             idempotent: true,
         };
-        let q = c.sign(&spec, &Params::new());
+        let q = c.sign(&spec, &Params::new(), c.stamp(&mut Stamp::default()));
         let pairs: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q).unwrap();
         let year: i64 = pairs["Timestamp"][..4].parse().unwrap();
@@ -893,6 +943,34 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn timeouts_too_long_to_represent_do_not_panic() {
+        // Nothing listens on the port: the call fails fast, with no deadline overflow.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let c = Client::builder()
+            .endpoint(format!("http://127.0.0.1:{port}"))
+            .credentials(creds())
+            .timeout(Duration::MAX)
+            .attempt_timeout(Duration::MAX)
+            .retry_policy(
+                RetryPolicy::default()
+                    .with_base_backoff(Duration::from_millis(1))
+                    .with_max_backoff(Duration::MAX),
+            )
+            .build()
+            .unwrap();
+        let e = c.call(&Req).await.unwrap_err();
+        assert!(matches!(&e, Error::Transport(t) if t.is_connect()), "{e:?}");
+        let now = Instant::now();
+        assert!(expiry(now, Duration::MAX) > now + Duration::from_secs(86_400 * 365));
+        assert_eq!(
+            expiry(now, Duration::from_secs(3)),
+            now + Duration::from_secs(3)
+        );
+    }
+
     #[test]
     fn declared_length_reads_content_length_like_str_parse() {
         let len = |v: &[u8]| {
@@ -931,4 +1009,32 @@ mod tests {
             "GET&%2F&A%3D1%26B%3Dx%252Ay"
         );
     }
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn probe() {
+        let c = super::tests_client();
+        struct R;
+        impl crate::RpcRequest for R {
+            type Response = serde_json::Value;
+            const ACTION: &'static str = "A";
+            const VERSION: &'static str = "2018-12-30";
+            fn write_params(&self, _: &mut crate::Params) {}
+        }
+        let f = c.call(&R);
+        eprintln!(
+            "SIZE call future {} params {}",
+            std::mem::size_of_val(&f),
+            std::mem::size_of::<crate::Params>()
+        );
+    }
+}
+#[cfg(test)]
+fn tests_client() -> Client {
+    Client::builder()
+        .endpoint("http://127.0.0.1:9")
+        .credentials(Credentials::new("a", "b"))
+        .build()
+        .unwrap()
 }
