@@ -481,44 +481,46 @@ impl Client {
         let inner = &*self.inner;
         let Stamped { timestamp, nonce } = stamp;
         let creds = &inner.credentials;
-        // In sorted key order, so the signer's sort has little left to do.
-        let head = [
+        // The common params, in sorted key order so the signer's sort has little left to do.
+        let mut common = [
             ("AccessKeyId", creds.access_key_id()),
             ("Action", spec.action),
             ("Format", "JSON"),
-        ];
-        let optional = [
-            inner
-                .region_id
-                .as_deref()
-                .map(|region| ("RegionId", region)),
-            creds.security_token().map(|token| ("SecurityToken", token)),
-        ];
-        let tail = [
+            ("", ""),
+            ("", ""),
             ("SignatureMethod", "HMAC-SHA1"),
             ("SignatureNonce", nonce),
             ("SignatureVersion", "1.0"),
             ("Timestamp", timestamp),
             ("Version", spec.version),
         ];
-        let all = head
-            .into_iter()
-            .chain(optional.into_iter().flatten())
-            .chain(tail)
-            .chain(params.iter());
+        let mut n = 3;
+        if let Some(region) = inner.region_id.as_deref() {
+            common[n] = ("RegionId", region);
+            n += 1;
+        }
+        if let Some(token) = creds.security_token() {
+            common[n] = ("SecurityToken", token);
+            n += 1;
+        }
+        // Close the gap the missing optional params left.
+        common.copy_within(5.., n);
+        let common = &common[..n + 5];
         // The usual request fits on the stack; a larger one goes to the heap.
-        let count = head.len() + optional.len() + tail.len() + params.len();
+        let count = common.len() + params.len();
         let mut stack = [("", ""); SIGN_STACK];
         let mut heap = Vec::new();
         let pairs: &mut [(&str, &str)] = if count <= SIGN_STACK {
-            let mut n = 0;
-            for (slot, pair) in stack.iter_mut().zip(all) {
+            let (head, rest) = stack.split_at_mut(common.len());
+            head.copy_from_slice(common);
+            for (slot, pair) in rest.iter_mut().zip(params.iter()) {
                 *slot = pair;
-                n += 1;
             }
-            &mut stack[..n]
+            &mut stack[..count]
         } else {
-            heap.extend(all);
+            heap.reserve_exact(count);
+            heap.extend_from_slice(common);
+            heap.extend(params.iter());
             &mut heap
         };
         sign_v1_with_key(spec.method.as_str(), pairs, &inner.signing_key).into_query()
@@ -675,10 +677,10 @@ fn chain_has_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 /// A fresh `SignatureNonce`: 128 random bits as 32 lower-case hex digits.
 fn nonce(buf: &mut [u8; 32]) -> &str {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut n = fastrand::u128(..);
-    for b in buf.iter_mut().rev() {
-        *b = HEX[(n & 0xf) as usize];
-        n >>= 4;
+    let bytes = fastrand::u128(..).to_be_bytes();
+    for (pair, byte) in buf.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0xf)];
     }
     // Only ASCII hex digits were written.
     std::str::from_utf8(buf).unwrap_or("00000000000000000000000000000000")
@@ -864,6 +866,95 @@ mod tests {
     }
 
     #[test]
+    fn optional_common_params_are_sent_only_when_set() {
+        let spec = CallSpec {
+            action: Req::ACTION,
+            version: Req::VERSION,
+            method: Method::Post,
+            idempotent: false,
+        };
+        let mut params = Params::new();
+        Req.write_params(&mut params);
+        for (region, token) in [
+            (None, None),
+            (Some("cn-shanghai"), None),
+            (None, Some("tok")),
+        ] {
+            let mut creds = Credentials::new("LTAI5tTestKeyId", "TestSecretValue");
+            if let Some(token) = token {
+                creds = creds.with_security_token(token);
+            }
+            let mut builder = Client::builder()
+                .endpoint("http://127.0.0.1:9")
+                .credentials(creds);
+            if let Some(region) = region {
+                builder = builder.region_id(region);
+            }
+            let c = builder.build().unwrap();
+            let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&q).unwrap();
+            let get = |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(get("RegionId"), region, "{q}");
+            assert_eq!(get("SecurityToken"), token, "{q}");
+            let expected = 9 + usize::from(region.is_some()) + usize::from(token.is_some()) + 1;
+            assert_eq!(pairs.len(), expected, "{q}");
+            for key in [
+                "AccessKeyId",
+                "Action",
+                "Format",
+                "SignatureMethod",
+                "SignatureNonce",
+                "SignatureVersion",
+                "Timestamp",
+                "Version",
+                "OrderId",
+                "Signature",
+            ] {
+                assert!(get(key).is_some(), "{key} missing: {q}");
+            }
+            let sts = string_to_sign(Method::Post, &q);
+            assert_eq!(
+                crate::sign::sign_string_v1(&sts, "TestSecretValue"),
+                get("Signature").unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn many_params_are_signed_from_the_heap() {
+        // More pairs than the stack holds: the same query shape, every param present.
+        let c = client();
+        let spec = CallSpec {
+            action: "A",
+            version: "2018-12-30",
+            method: Method::Post,
+            idempotent: false,
+        };
+        let mut params = Params::new();
+        let values: Vec<u32> = (0..SIGN_STACK as u32).collect();
+        params.insert("N", &values);
+        let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+        let pairs: std::collections::BTreeMap<String, String> =
+            serde_urlencoded::from_str(&q).unwrap();
+        assert_eq!(pairs.len(), 10 + 1 + SIGN_STACK);
+        assert_eq!(
+            pairs[&format!("N.{SIGN_STACK}")],
+            (SIGN_STACK - 1).to_string()
+        );
+        assert_eq!(pairs["RegionId"], "cn-shanghai");
+        let sts = string_to_sign(Method::Post, &q);
+        assert_eq!(
+            crate::sign::sign_string_v1(&sts, "TestSecretValue"),
+            pairs["Signature"]
+        );
+    }
+
+    #[test]
     fn clock_offset_shifts_the_timestamp() {
         let c = client();
         c.inner.clock_offset.store(-86_400 * 366, Ordering::Relaxed);
@@ -1009,32 +1100,4 @@ mod tests {
             "GET&%2F&A%3D1%26B%3Dx%252Ay"
         );
     }
-}
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn probe() {
-        let c = super::tests_client();
-        struct R;
-        impl crate::RpcRequest for R {
-            type Response = serde_json::Value;
-            const ACTION: &'static str = "A";
-            const VERSION: &'static str = "2018-12-30";
-            fn write_params(&self, _: &mut crate::Params) {}
-        }
-        let f = c.call(&R);
-        eprintln!(
-            "SIZE call future {} params {}",
-            std::mem::size_of_val(&f),
-            std::mem::size_of::<crate::Params>()
-        );
-    }
-}
-#[cfg(test)]
-fn tests_client() -> Client {
-    Client::builder()
-        .endpoint("http://127.0.0.1:9")
-        .credentials(Credentials::new("a", "b"))
-        .build()
-        .unwrap()
 }
