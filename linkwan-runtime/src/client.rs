@@ -405,21 +405,22 @@ impl Client {
                 }
                 None => (inner.attempt_timeout, TimeoutKind::Attempt),
             };
-            let attempt_future = self.attempt::<T>(&spec, params);
-            let failure = match tokio::time::timeout_at(expiry(now, limit), attempt_future).await {
-                Ok(Ok(value)) => return Ok(value),
-                Ok(Err(failure)) => failure,
-                Err(_) => AttemptError {
-                    error: Error::Timeout {
-                        kind,
-                        after: match kind {
-                            TimeoutKind::Deadline => inner.timeout.unwrap_or(limit),
-                            _ => limit,
+            let expires = expiry(now, limit);
+            let failure =
+                match tokio::time::timeout_at(expires, self.attempt::<T>(&spec, params)).await {
+                    Ok(Ok(value)) => return Ok(value),
+                    Ok(Err(failure)) => failure,
+                    Err(_) => AttemptError {
+                        error: Error::Timeout {
+                            kind,
+                            after: match kind {
+                                TimeoutKind::Deadline => inner.timeout.unwrap_or(limit),
+                                _ => limit,
+                            },
                         },
+                        retry_after: None,
                     },
-                    retry_after: None,
-                },
-            };
+                };
             // A rejected timestamp with the server's Date: correct the clock, try once more
             // (unless the correction would change nothing: the Date has 1 s resolution).
             if let Error::Service(se) = &failure.error {
