@@ -65,8 +65,11 @@ use crate::retry::{classify, RetryPolicy};
 use crate::sign::{percent_encode, sign_v1_with_key, SigningKey};
 use crate::time;
 
-/// How many params (common ones included) are gathered for signing on the stack.
+/// How many params (common ones included) are gathered for signing on the stack: up to
+/// `SIGN_STACK_SMALL` (the usual request) in an array that size, up to `SIGN_STACK` in a
+/// bigger one.
 const SIGN_STACK: usize = 32;
+const SIGN_STACK_SMALL: usize = 16;
 
 /// The default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -507,24 +510,21 @@ impl Client {
         // Close the gap the missing optional params left.
         common.copy_within(5.., n);
         let common = &common[..n + 5];
-        // The usual request fits on the stack; a larger one goes to the heap.
+        // The usual request fits on a small stack array, a larger one on a bigger one,
+        // a huge one on the heap.
         let count = common.len() + params.len();
-        let mut stack = [("", ""); SIGN_STACK];
-        let mut heap = Vec::new();
-        let pairs: &mut [(&str, &str)] = if count <= SIGN_STACK {
-            let (head, rest) = stack.split_at_mut(common.len());
-            head.copy_from_slice(common);
-            for (slot, pair) in rest.iter_mut().zip(params.iter()) {
-                *slot = pair;
-            }
-            &mut stack[..count]
+        let key = &inner.signing_key;
+        let method = spec.method.as_str();
+        if count <= SIGN_STACK_SMALL {
+            sign_on_stack::<SIGN_STACK_SMALL>(method, common, params, key)
+        } else if count <= SIGN_STACK {
+            sign_on_stack::<SIGN_STACK>(method, common, params, key)
         } else {
-            heap.reserve_exact(count);
+            let mut heap = Vec::with_capacity(count);
             heap.extend_from_slice(common);
             heap.extend(params.iter());
-            &mut heap
-        };
-        sign_v1_with_key(spec.method.as_str(), pairs, &inner.signing_key).into_query()
+            sign_v1_with_key(method, &mut heap, key).into_query()
+        }
     }
 
     /// One attempt: sign, send, read the bounded body, decode.
@@ -625,6 +625,24 @@ impl Client {
         }
         Error::Transport(TransportError::new(connect, e))
     }
+}
+
+/// Signs `common` and `params` gathered in an `N`-pair stack array (`N` is at least
+/// their count).
+fn sign_on_stack<const N: usize>(
+    method: &str,
+    common: &[(&str, &str)],
+    params: &Params,
+    key: &SigningKey,
+) -> String {
+    let mut stack = [("", ""); N];
+    let count = (common.len() + params.len()).min(N);
+    let (head, rest) = stack.split_at_mut(common.len().min(N));
+    head.copy_from_slice(&common[..head.len()]);
+    for (slot, pair) in rest.iter_mut().zip(params.iter()) {
+        *slot = pair;
+    }
+    sign_v1_with_key(method, &mut stack[..count], key).into_query()
 }
 
 /// When an attempt started at `now` and allowed `limit` runs out: as `tokio::time::timeout`
@@ -927,8 +945,9 @@ mod tests {
     }
 
     #[test]
-    fn many_params_are_signed_from_the_heap() {
-        // More pairs than the stack holds: the same query shape, every param present.
+    fn params_are_signed_at_every_count() {
+        // Around each place the pairs are gathered: the small stack array, the larger
+        // one, the heap.
         let c = client();
         let spec = CallSpec {
             action: "A",
@@ -936,23 +955,33 @@ mod tests {
             method: Method::Post,
             idempotent: false,
         };
-        let mut params = Params::new();
-        let values: Vec<u32> = (0..SIGN_STACK as u32).collect();
-        params.insert("N", &values);
-        let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
-        let pairs: std::collections::BTreeMap<String, String> =
-            serde_urlencoded::from_str(&q).unwrap();
-        assert_eq!(pairs.len(), 10 + 1 + SIGN_STACK);
-        assert_eq!(
-            pairs[&format!("N.{SIGN_STACK}")],
-            (SIGN_STACK - 1).to_string()
-        );
-        assert_eq!(pairs["RegionId"], "cn-shanghai");
-        let sts = string_to_sign(Method::Post, &q);
-        assert_eq!(
-            crate::sign::sign_string_v1(&sts, "TestSecretValue"),
-            pairs["Signature"]
-        );
+        for n in [
+            0,
+            SIGN_STACK_SMALL - 10,
+            SIGN_STACK_SMALL - 9,
+            SIGN_STACK - 10,
+            SIGN_STACK - 9,
+            2 * SIGN_STACK,
+        ] {
+            let mut params = Params::new();
+            let values: Vec<usize> = (0..n).collect();
+            params.insert("N", &values);
+            let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+            let pairs: std::collections::BTreeMap<String, String> =
+                serde_urlencoded::from_str(&q).unwrap();
+            // Ten common params (RegionId and SecurityToken included), n, the signature.
+            assert_eq!(pairs.len(), 10 + n + 1, "{n}: {q}");
+            for i in 1..=n {
+                assert_eq!(pairs[&format!("N.{i}")], (i - 1).to_string(), "{n}");
+            }
+            assert_eq!(pairs["RegionId"], "cn-shanghai");
+            let sts = string_to_sign(Method::Post, &q);
+            assert_eq!(
+                crate::sign::sign_string_v1(&sts, "TestSecretValue"),
+                pairs["Signature"],
+                "{n}"
+            );
+        }
     }
 
     #[test]

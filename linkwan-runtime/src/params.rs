@@ -78,6 +78,7 @@ impl Ends {
         }
     }
 
+    #[inline]
     fn push(&mut self, end: (usize, usize)) {
         match self {
             Ends::Inline { len, ends } if *len < INLINE_PAIRS => {
