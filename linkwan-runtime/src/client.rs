@@ -41,6 +41,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::io::Cursor;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,8 +65,11 @@ use crate::retry::{classify, RetryPolicy};
 use crate::sign::{percent_encode, sign_v1_with_key, SigningKey};
 use crate::time;
 
-/// How many params (common ones included) are gathered for signing on the stack.
+/// How many params (common ones included) are gathered for signing on the stack: up to
+/// `SIGN_STACK_SMALL` (the usual request) in an array that size, up to `SIGN_STACK` in a
+/// bigger one.
 const SIGN_STACK: usize = 32;
+const SIGN_STACK_SMALL: usize = 16;
 
 /// The default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -78,7 +82,11 @@ const USER_AGENT_BASE: &str = concat!("linkwan-runtime/", env!("CARGO_PKG_VERSIO
 const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
-type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+/// A request body: the signed query, owned as is (a `Bytes` made from a `String` whose
+/// length is not its capacity would allocate a shared header on every call).
+type Body = Full<Cursor<Vec<u8>>>;
+
+type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Body>;
 
 /// A client for RPC-style OpenAPIs: cheap to clone (an `Arc` inside), `Send + Sync`.
 ///
@@ -379,13 +387,16 @@ impl Client {
         params: &Params,
     ) -> Result<T, Error> {
         let inner = &*self.inner;
-        let deadline = inner.timeout.map(|t| Instant::now() + t);
+        // A deadline too far to represent is no deadline.
+        let deadline = inner.timeout.and_then(|t| Instant::now().checked_add(t));
         let mut attempt: u32 = 1;
         let mut clock_corrected = false;
         loop {
+            // One clock read per attempt: the time left and the attempt's own deadline.
+            let now = Instant::now();
             let (limit, kind) = match deadline {
                 Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
+                    let left = d.saturating_duration_since(now);
                     if left.is_zero() {
                         return Err(self.deadline_error());
                     }
@@ -397,22 +408,22 @@ impl Client {
                 }
                 None => (inner.attempt_timeout, TimeoutKind::Attempt),
             };
-            let query = Bytes::from(self.sign(&spec, params));
-            let attempt_future = self.attempt::<T>(&spec, &query);
-            let failure = match tokio::time::timeout(limit, attempt_future).await {
-                Ok(Ok(value)) => return Ok(value),
-                Ok(Err(failure)) => failure,
-                Err(_) => AttemptError {
-                    error: Error::Timeout {
-                        kind,
-                        after: match kind {
-                            TimeoutKind::Deadline => inner.timeout.unwrap_or(limit),
-                            _ => limit,
+            let expires = expiry(now, limit);
+            let failure =
+                match tokio::time::timeout_at(expires, self.attempt::<T>(&spec, params)).await {
+                    Ok(Ok(value)) => return Ok(value),
+                    Ok(Err(failure)) => failure,
+                    Err(_) => AttemptError {
+                        error: Error::Timeout {
+                            kind,
+                            after: match kind {
+                                TimeoutKind::Deadline => inner.timeout.unwrap_or(limit),
+                                _ => limit,
+                            },
                         },
+                        retry_after: None,
                     },
-                    retry_after: None,
-                },
-            };
+                };
             // A rejected timestamp with the server's Date: correct the clock, try once more
             // (unless the correction would change nothing: the Date has 1 s resolution).
             if let Error::Service(se) = &failure.error {
@@ -435,7 +446,10 @@ impl Client {
                 return Err(failure.error);
             };
             if let Some(d) = deadline {
-                if Instant::now() + delay >= d {
+                if Instant::now()
+                    .checked_add(delay)
+                    .is_none_or(|wake| wake >= d)
+                {
                     // Sleeping would pass the deadline: the last failure says more.
                     return Err(failure.error);
                 }
@@ -452,71 +466,83 @@ impl Client {
         }
     }
 
-    /// The signed query (also the form body) for one attempt: common params with a fresh
-    /// nonce and timestamp, plus the request's.
-    fn sign(&self, spec: &CallSpec, params: &Params) -> String {
+    /// A fresh nonce and the current (corrected) time, for one attempt, written into
+    /// `stamp`.
+    fn stamp<'s>(&self, stamp: &'s mut Stamp) -> Stamped<'s> {
+        let offset = self.inner.clock_offset.load(Ordering::Relaxed);
+        Stamped {
+            timestamp: time::format_timestamp(
+                time::unix_now().saturating_add(offset),
+                &mut stamp.timestamp,
+            ),
+            nonce: nonce(&mut stamp.nonce),
+        }
+    }
+
+    /// The signed query (also the form body) for one attempt: common params with the
+    /// stamp's nonce and timestamp, plus the request's. The same stamp gives the same query.
+    fn sign(&self, spec: &CallSpec, params: &Params, stamp: Stamped<'_>) -> String {
         let inner = &*self.inner;
-        let mut ts_buf = [0u8; 20];
-        let now = time::unix_now().saturating_add(inner.clock_offset.load(Ordering::Relaxed));
-        let timestamp = time::format_timestamp(now, &mut ts_buf);
-        let mut nonce_buf = [0u8; 32];
-        let nonce = nonce(&mut nonce_buf);
+        let Stamped { timestamp, nonce } = stamp;
         let creds = &inner.credentials;
-        // In sorted key order, so the signer's sort has little left to do.
-        let head = [
+        // The common params, in sorted key order so the signer's sort has little left to do.
+        let mut common = [
             ("AccessKeyId", creds.access_key_id()),
             ("Action", spec.action),
             ("Format", "JSON"),
-        ];
-        let optional = [
-            inner
-                .region_id
-                .as_deref()
-                .map(|region| ("RegionId", region)),
-            creds.security_token().map(|token| ("SecurityToken", token)),
-        ];
-        let tail = [
+            ("", ""),
+            ("", ""),
             ("SignatureMethod", "HMAC-SHA1"),
             ("SignatureNonce", nonce),
             ("SignatureVersion", "1.0"),
             ("Timestamp", timestamp),
             ("Version", spec.version),
         ];
-        let all = head
-            .into_iter()
-            .chain(optional.into_iter().flatten())
-            .chain(tail)
-            .chain(params.iter());
-        // The usual request fits on the stack; a larger one goes to the heap.
-        let count = head.len() + optional.len() + tail.len() + params.len();
-        let mut stack = [("", ""); SIGN_STACK];
-        let mut heap = Vec::new();
-        let pairs: &mut [(&str, &str)] = if count <= SIGN_STACK {
-            let mut n = 0;
-            for (slot, pair) in stack.iter_mut().zip(all) {
-                *slot = pair;
-                n += 1;
-            }
-            &mut stack[..n]
+        let mut n = 3;
+        if let Some(region) = inner.region_id.as_deref() {
+            common[n] = ("RegionId", region);
+            n += 1;
+        }
+        if let Some(token) = creds.security_token() {
+            common[n] = ("SecurityToken", token);
+            n += 1;
+        }
+        // Close the gap the missing optional params left.
+        common.copy_within(5.., n);
+        let common = &common[..n + 5];
+        // The usual request fits on a small stack array, a larger one on a bigger one,
+        // a huge one on the heap.
+        let count = common.len() + params.len();
+        let key = &inner.signing_key;
+        let method = spec.method.as_str();
+        if count <= SIGN_STACK_SMALL {
+            sign_on_stack::<SIGN_STACK_SMALL>(method, common, params, key)
+        } else if count <= SIGN_STACK {
+            sign_on_stack::<SIGN_STACK>(method, common, params, key)
         } else {
-            heap.extend(all);
-            &mut heap
-        };
-        sign_v1_with_key(spec.method.as_str(), pairs, &inner.signing_key).into_query()
+            let mut heap = Vec::with_capacity(count);
+            heap.extend_from_slice(common);
+            heap.extend(params.iter());
+            sign_v1_with_key(method, &mut heap, key).into_query()
+        }
     }
 
-    /// One attempt: send, read the bounded body, decode.
+    /// One attempt: sign, send, read the bounded body, decode.
     async fn attempt<T: serde::de::DeserializeOwned>(
         &self,
         spec: &CallSpec,
-        query: &Bytes,
+        params: &Params,
     ) -> Result<T, AttemptError> {
         let inner = &*self.inner;
+        // Kept to sign the same query again should the server dispute the signature.
+        let mut buf = Stamp::default();
+        let stamp = self.stamp(&mut buf);
+        let query = self.sign(spec, params, stamp);
         let (uri, body, content_type) = match spec.method {
             Method::Get => {
                 let mut pq = Vec::with_capacity(query.len() + 2);
                 pq.extend_from_slice(b"/?");
-                pq.extend_from_slice(query);
+                pq.extend_from_slice(query.as_bytes());
                 let pq = PathAndQuery::from_maybe_shared(Bytes::from(pq)).map_err(|e| {
                     AttemptError::from(Error::InvalidRequest(format!("cannot build the URL: {e}")))
                 })?;
@@ -527,11 +553,11 @@ impl Client {
                 let uri = Uri::from_parts(parts).map_err(|e| {
                     AttemptError::from(Error::InvalidRequest(format!("cannot build the URL: {e}")))
                 })?;
-                (uri, Bytes::new(), None)
+                (uri, Vec::new(), None)
             }
-            _ => (inner.root.clone(), query.clone(), Some(FORM)),
+            _ => (inner.root.clone(), query.into_bytes(), Some(FORM)),
         };
-        let mut req = http::Request::new(Full::new(body));
+        let mut req = http::Request::new(Full::new(Cursor::new(body)));
         *req.method_mut() = match spec.method {
             Method::Get => http::Method::GET,
             _ => http::Method::POST,
@@ -581,7 +607,7 @@ impl Client {
                 server_string_to_sign,
             } = f;
             if let (Error::Service(se), Some(theirs)) = (&mut error, server_string_to_sign) {
-                let ours = string_to_sign(spec.method, std::str::from_utf8(query).unwrap_or(""));
+                let ours = string_to_sign(spec.method, &self.sign(spec, params, stamp));
                 se.signature_mismatch = Some(compare_string_to_sign(&ours, &theirs));
             }
             response::redact_credentials(&mut error, &inner.credentials);
@@ -599,6 +625,33 @@ impl Client {
         }
         Error::Transport(TransportError::new(connect, e))
     }
+}
+
+/// Signs `common` and `params` gathered in an `N`-pair stack array (`N` is at least
+/// their count).
+fn sign_on_stack<const N: usize>(
+    method: &str,
+    common: &[(&str, &str)],
+    params: &Params,
+    key: &SigningKey,
+) -> String {
+    let mut stack = [("", ""); N];
+    let count = (common.len() + params.len()).min(N);
+    let (head, rest) = stack.split_at_mut(common.len().min(N));
+    head.copy_from_slice(&common[..head.len()]);
+    for (slot, pair) in rest.iter_mut().zip(params.iter()) {
+        *slot = pair;
+    }
+    sign_v1_with_key(method, &mut stack[..count], key).into_query()
+}
+
+/// When an attempt started at `now` and allowed `limit` runs out: as `tokio::time::timeout`
+/// computes it, a limit too long to represent lasting as good as forever (30 years).
+fn expiry(now: Instant, limit: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
+    now.checked_add(limit)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
 }
 
 /// The string-to-sign of a signed query (the canonical query is everything before
@@ -643,13 +696,27 @@ fn chain_has_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
 /// A fresh `SignatureNonce`: 128 random bits as 32 lower-case hex digits.
 fn nonce(buf: &mut [u8; 32]) -> &str {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut n = fastrand::u128(..);
-    for b in buf.iter_mut().rev() {
-        *b = HEX[(n & 0xf) as usize];
-        n >>= 4;
+    let bytes = fastrand::u128(..).to_be_bytes();
+    for (pair, byte) in buf.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0xf)];
     }
     // Only ASCII hex digits were written.
     std::str::from_utf8(buf).unwrap_or("00000000000000000000000000000000")
+}
+
+/// Room for the per-attempt inputs of a signature: `SignatureNonce` and `Timestamp`.
+#[derive(Default)]
+struct Stamp {
+    nonce: [u8; 32],
+    timestamp: [u8; 20],
+}
+
+/// The per-attempt inputs of a signature, written into a [`Stamp`].
+#[derive(Clone, Copy)]
+struct Stamped<'s> {
+    nonce: &'s str,
+    timestamp: &'s str,
 }
 
 /// What a call needs of its request type, as values.
@@ -783,7 +850,11 @@ mod tests {
         };
         let mut params = Params::new();
         Req.write_params(&mut params);
-        let q = c.sign(&spec, &params);
+        let mut buf = Stamp::default();
+        let stamp = c.stamp(&mut buf);
+        let q = c.sign(&spec, &params, stamp);
+        // The same stamp signs the same query (what a disputed signature is compared with).
+        assert_eq!(c.sign(&spec, &params, stamp), q);
         let pairs: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q).unwrap();
         assert_eq!(pairs["Action"], "RejectJoinPermissionAuthOrder");
@@ -807,10 +878,110 @@ mod tests {
         );
         assert!(q.contains("OrderId=12%203%2A"), "{q}");
         // Fresh nonce and the same shape on the next attempt.
-        let q2 = c.sign(&spec, &params);
+        let q2 = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
         let pairs2: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q2).unwrap();
         assert_ne!(pairs["SignatureNonce"], pairs2["SignatureNonce"]);
+    }
+
+    #[test]
+    fn optional_common_params_are_sent_only_when_set() {
+        let spec = CallSpec {
+            action: Req::ACTION,
+            version: Req::VERSION,
+            method: Method::Post,
+            idempotent: false,
+        };
+        let mut params = Params::new();
+        Req.write_params(&mut params);
+        for (region, token) in [
+            (None, None),
+            (Some("cn-shanghai"), None),
+            (None, Some("tok")),
+        ] {
+            let mut creds = Credentials::new("LTAI5tTestKeyId", "TestSecretValue");
+            if let Some(token) = token {
+                creds = creds.with_security_token(token);
+            }
+            let mut builder = Client::builder()
+                .endpoint("http://127.0.0.1:9")
+                .credentials(creds);
+            if let Some(region) = region {
+                builder = builder.region_id(region);
+            }
+            let c = builder.build().unwrap();
+            let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&q).unwrap();
+            let get = |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.as_str())
+            };
+            assert_eq!(get("RegionId"), region, "{q}");
+            assert_eq!(get("SecurityToken"), token, "{q}");
+            let expected = 9 + usize::from(region.is_some()) + usize::from(token.is_some()) + 1;
+            assert_eq!(pairs.len(), expected, "{q}");
+            for key in [
+                "AccessKeyId",
+                "Action",
+                "Format",
+                "SignatureMethod",
+                "SignatureNonce",
+                "SignatureVersion",
+                "Timestamp",
+                "Version",
+                "OrderId",
+                "Signature",
+            ] {
+                assert!(get(key).is_some(), "{key} missing: {q}");
+            }
+            let sts = string_to_sign(Method::Post, &q);
+            assert_eq!(
+                crate::sign::sign_string_v1(&sts, "TestSecretValue"),
+                get("Signature").unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn params_are_signed_at_every_count() {
+        // Around each place the pairs are gathered: the small stack array, the larger
+        // one, the heap.
+        let c = client();
+        let spec = CallSpec {
+            action: "A",
+            version: "2018-12-30",
+            method: Method::Post,
+            idempotent: false,
+        };
+        for n in [
+            0,
+            SIGN_STACK_SMALL - 10,
+            SIGN_STACK_SMALL - 9,
+            SIGN_STACK - 10,
+            SIGN_STACK - 9,
+            2 * SIGN_STACK,
+        ] {
+            let mut params = Params::new();
+            let values: Vec<usize> = (0..n).collect();
+            params.insert("N", &values);
+            let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+            let pairs: std::collections::BTreeMap<String, String> =
+                serde_urlencoded::from_str(&q).unwrap();
+            // Ten common params (RegionId and SecurityToken included), n, the signature.
+            assert_eq!(pairs.len(), 10 + n + 1, "{n}: {q}");
+            for i in 1..=n {
+                assert_eq!(pairs[&format!("N.{i}")], (i - 1).to_string(), "{n}");
+            }
+            assert_eq!(pairs["RegionId"], "cn-shanghai");
+            let sts = string_to_sign(Method::Post, &q);
+            assert_eq!(
+                crate::sign::sign_string_v1(&sts, "TestSecretValue"),
+                pairs["Signature"],
+                "{n}"
+            );
+        }
     }
 
     #[test]
@@ -823,7 +994,7 @@ mod tests {
             method: Method::Get,
             idempotent: true,
         };
-        let q = c.sign(&spec, &Params::new());
+        let q = c.sign(&spec, &Params::new(), c.stamp(&mut Stamp::default()));
         let pairs: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q).unwrap();
         let year: i64 = pairs["Timestamp"][..4].parse().unwrap();
@@ -891,6 +1062,34 @@ mod tests {
         ] {
             assert!(!shown.contains(secret), "{shown}");
         }
+    }
+
+    #[tokio::test]
+    async fn timeouts_too_long_to_represent_do_not_panic() {
+        // Nothing listens on the port: the call fails fast, with no deadline overflow.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let c = Client::builder()
+            .endpoint(format!("http://127.0.0.1:{port}"))
+            .credentials(creds())
+            .timeout(Duration::MAX)
+            .attempt_timeout(Duration::MAX)
+            .retry_policy(
+                RetryPolicy::default()
+                    .with_base_backoff(Duration::from_millis(1))
+                    .with_max_backoff(Duration::MAX),
+            )
+            .build()
+            .unwrap();
+        let e = c.call(&Req).await.unwrap_err();
+        assert!(matches!(&e, Error::Transport(t) if t.is_connect()), "{e:?}");
+        let now = Instant::now();
+        assert!(expiry(now, Duration::MAX) > now + Duration::from_secs(86_400 * 365));
+        assert_eq!(
+            expiry(now, Duration::from_secs(3)),
+            now + Duration::from_secs(3)
+        );
     }
 
     #[test]

@@ -41,12 +41,78 @@ pub struct Params {
     text: String,
     /// Per pair, where its key ends and where its value ends in `text` (a key starts
     /// where the previous value ended).
-    ends: Vec<(usize, usize)>,
+    ends: Ends,
     error: Option<String>,
 }
 
 /// Bytes reserved per pair by [`Params::with_capacity`]: a typical key and value.
 const BYTES_PER_PAIR: usize = 32;
+
+/// How many pairs' ends are kept inline, without allocating, before they move to the heap.
+const INLINE_PAIRS: usize = 8;
+
+/// The ends of each pair: inline for the usual short request (one allocation fewer per
+/// call), on the heap beyond [`INLINE_PAIRS`] (or when more were asked for up front).
+#[derive(Clone)]
+enum Ends {
+    Inline {
+        len: usize,
+        ends: [(usize, usize); INLINE_PAIRS],
+    },
+    Heap(Vec<(usize, usize)>),
+}
+
+impl Ends {
+    fn with_capacity(capacity: usize) -> Self {
+        if capacity <= INLINE_PAIRS {
+            Ends::default()
+        } else {
+            Ends::Heap(Vec::with_capacity(capacity))
+        }
+    }
+
+    fn as_slice(&self) -> &[(usize, usize)] {
+        match self {
+            Ends::Inline { len, ends } => &ends[..*len],
+            Ends::Heap(ends) => ends,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, end: (usize, usize)) {
+        match self {
+            Ends::Inline { len, ends } if *len < INLINE_PAIRS => {
+                ends[*len] = end;
+                *len += 1;
+            }
+            Ends::Inline { ends, .. } => {
+                let mut heap = Vec::with_capacity(2 * INLINE_PAIRS);
+                heap.extend_from_slice(ends);
+                heap.push(end);
+                *self = Ends::Heap(heap);
+            }
+            Ends::Heap(ends) => ends.push(end),
+        }
+    }
+}
+
+impl Default for Ends {
+    fn default() -> Self {
+        Ends::Inline {
+            len: 0,
+            ends: [(0, 0); INLINE_PAIRS],
+        }
+    }
+}
+
+/// Equal when the pairs' ends are, wherever they are kept.
+impl PartialEq for Ends {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Ends {}
 
 impl Params {
     /// An empty list.
@@ -58,7 +124,7 @@ impl Params {
     pub fn with_capacity(capacity: usize) -> Self {
         Params {
             text: String::with_capacity(capacity.saturating_mul(BYTES_PER_PAIR)),
-            ends: Vec::with_capacity(capacity),
+            ends: Ends::with_capacity(capacity),
             error: None,
         }
     }
@@ -107,11 +173,14 @@ impl Params {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
         let text = self.text.as_str();
         let mut start = 0;
-        self.ends.iter().map(move |&(key_end, value_end)| {
-            let pair = (&text[start..key_end], &text[key_end..value_end]);
-            start = value_end;
-            pair
-        })
+        self.ends
+            .as_slice()
+            .iter()
+            .map(move |&(key_end, value_end)| {
+                let pair = (&text[start..key_end], &text[key_end..value_end]);
+                start = value_end;
+                pair
+            })
     }
 
     /// The value of the first pair with key `key`.
@@ -121,12 +190,12 @@ impl Params {
 
     /// How many pairs there are.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.ends.as_slice().len()
     }
 
     /// Whether there are no pairs.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.ends.as_slice().is_empty()
     }
 
     /// The pairs, by value.
@@ -499,6 +568,66 @@ mod tests {
                 ("E", ""),
             ]
         );
+    }
+
+    #[test]
+    fn pairs_spill_past_the_inline_ends() {
+        // Written one by one into an inline list, and into one that starts on the heap:
+        // the same pairs, equal lists, at every length around the inline capacity.
+        let pair = |i: usize| match i % 4 {
+            0 => (format!("K{i}"), format!("v{i}")),
+            1 => (String::new(), format!("é{i}✓")),
+            2 => (format!("Ключ{i}"), String::new()),
+            _ => (String::new(), String::new()),
+        };
+        for n in 0..=3 * INLINE_PAIRS + 1 {
+            let mut inline = Params::new();
+            let mut heap = Params::with_capacity(INLINE_PAIRS + 1);
+            let mut expect = Vec::new();
+            for i in 0..n {
+                let (k, v) = pair(i);
+                inline.push(k.as_str(), v.as_str());
+                heap.insert(&k, &v);
+                expect.push((k, v));
+            }
+            assert_eq!(inline.len(), n);
+            assert_eq!(inline.is_empty(), n == 0);
+            assert_eq!(inline, heap, "{n} pairs");
+            assert_eq!(inline.clone(), heap, "{n} pairs");
+            let got: Vec<(&str, &str)> = inline.iter().collect();
+            let want: Vec<(&str, &str)> = expect
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            assert_eq!(got, want, "{n} pairs");
+            assert_eq!(heap.clone().into_vec(), expect, "{n} pairs");
+            assert_eq!((&heap).into_iter().len(), n);
+            if n > 0 {
+                // Keys are unique but for the empty one, whose first value is found.
+                let (k, v) = pair(n - 1);
+                let first = expect.iter().find(|(key, _)| *key == k).map(|(_, v)| v);
+                assert_eq!(inline.get(&k), first.map(String::as_str));
+                assert_eq!(heap.get(&k), first.map(String::as_str));
+                if !k.is_empty() {
+                    assert_eq!(inline.get(&k), Some(v.as_str()));
+                }
+            }
+        }
+        // Lists that differ only past the inline ends, or only in where a pair splits.
+        let (mut a, mut b) = (Params::new(), Params::new());
+        for i in 0..INLINE_PAIRS + 2 {
+            a.push(format!("K{i}"), "v");
+            b.push(
+                format!("K{i}"),
+                if i == INLINE_PAIRS + 1 { "w" } else { "v" },
+            );
+        }
+        assert_ne!(a, b);
+        let (mut a, mut b) = (Params::new(), Params::new());
+        a.push("", "ab");
+        b.push("a", "b");
+        assert_ne!(a, b);
+        assert_eq!(a.get(""), Some("ab"));
     }
 
     #[test]

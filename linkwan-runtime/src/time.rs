@@ -2,6 +2,7 @@
 //! chrono): Howard Hinnant's `days_from_civil` / `civil_from_days` on the proleptic
 //! Gregorian calendar, UTC only.
 
+use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Seconds since the Unix epoch now, by the local clock (negative before 1970).
@@ -38,11 +39,39 @@ pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+thread_local! {
+    /// The second last formatted on this thread, and its text: every call within the same
+    /// second (the usual case under load) copies it instead of redoing the arithmetic.
+    static LAST_TIMESTAMP: Cell<(i64, [u8; 20])> =
+        const { Cell::new((i64::MIN, *b"0000-01-01T00:00:00Z")) };
+}
+
 /// Formats `unix` seconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC) into `buf`, for years 0..=9999
 /// (clamped), without allocating.
 pub(crate) fn format_timestamp(unix: i64, buf: &mut [u8; 20]) -> &str {
-    // 0000-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z
+    // 0000-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z (so never the cache's initial i64::MIN)
     let unix = unix.clamp(-62_167_219_200, 253_402_300_799);
+    let cached = LAST_TIMESTAMP
+        .try_with(|last| {
+            let (secs, text) = last.get();
+            (secs == unix).then_some(text)
+        })
+        .ok()
+        .flatten();
+    match cached {
+        Some(text) => *buf = text,
+        None => {
+            write_timestamp(unix, buf);
+            // Gone only while the thread shuts down: then nothing is cached.
+            let _ = LAST_TIMESTAMP.try_with(|last| last.set((unix, *buf)));
+        }
+    }
+    // Only ASCII was written.
+    std::str::from_utf8(buf).unwrap_or("1970-01-01T00:00:00Z")
+}
+
+/// [`format_timestamp`]'s arithmetic, for `unix` already clamped to years 0..=9999.
+fn write_timestamp(unix: i64, buf: &mut [u8; 20]) {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
     let (y, mo, d) = civil_from_days(days);
@@ -63,8 +92,6 @@ pub(crate) fn format_timestamp(unix: i64, buf: &mut [u8; 20]) -> &str {
     buf[16] = b':';
     put2(&mut buf[17..19], secs % 60);
     buf[19] = b'Z';
-    // Only ASCII was written.
-    std::str::from_utf8(buf).unwrap_or("1970-01-01T00:00:00Z")
 }
 
 /// Parses an RFC 7231 IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) into Unix seconds.
@@ -131,6 +158,37 @@ mod tests {
         assert_eq!(ts(-1), "1969-12-31T23:59:59Z");
         assert_eq!(ts(i64::MAX), "9999-12-31T23:59:59Z");
         assert_eq!(ts(i64::MIN), "0000-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn cached_timestamps_match_the_arithmetic() {
+        // Repeats (served from the cache) and changes (recomputed), interleaved, with
+        // values that clamp to the same second as the one before.
+        let seconds = [
+            1_456_231_584,
+            1_456_231_584,
+            1_456_231_585,
+            1_456_231_584,
+            0,
+            0,
+            i64::MAX,
+            253_402_300_799,
+            i64::MIN,
+            -62_167_219_200,
+            -1,
+            -1,
+            4_107_542_399,
+        ];
+        for unix in seconds {
+            let mut fresh = [0; 20];
+            write_timestamp(unix.clamp(-62_167_219_200, 253_402_300_799), &mut fresh);
+            let mut buf = [b'x'; 20];
+            assert_eq!(format_timestamp(unix, &mut buf).as_bytes(), fresh, "{unix}");
+            assert_eq!(buf, fresh, "{unix}");
+        }
+        // Another thread starts with an empty cache and gets the same answers.
+        let other = std::thread::spawn(|| ts(1_456_231_584)).join().unwrap();
+        assert_eq!(other, "2016-02-23T12:46:24Z");
     }
 
     #[test]
