@@ -1453,10 +1453,8 @@ fn base64_digest(digest: &[u8; 20]) -> String {
     let mut out = [b'='; 28];
     for (chars, bytes) in out.chunks_exact_mut(4).zip(digest.chunks(3)) {
         // The group as a 24-bit number; a missing third byte counts as zero.
-        let group = bytes
-            .iter()
-            .fold(0u32, |n, &b| n << 8 | u32::from(b))
-            << (8 * (3 - bytes.len()));
+        let group =
+            bytes.iter().fold(0u32, |n, &b| n << 8 | u32::from(b)) << (8 * (3 - bytes.len()));
         // Four sextets, or three (and the `=` already there) for the two-byte group.
         for (i, c) in chars.iter_mut().take(bytes.len() + 1).enumerate() {
             *c = BASE64[(group >> (18 - 6 * i)) as usize & 63];
@@ -1799,11 +1797,13 @@ mod tests {
         let engine = base64::engine::general_purpose::STANDARD;
         // Every byte value in every position, and pseudo-random digests.
         let mut digests: Vec<[u8; 20]> = (0..=255u8)
-            .flat_map(|b| (0..20).map(move |at| {
-                let mut d = [0u8; 20];
-                d[at] = b;
-                d
-            }))
+            .flat_map(|b| {
+                (0..20).map(move |at| {
+                    let mut d = [0u8; 20];
+                    d[at] = b;
+                    d
+                })
+            })
             .collect();
         digests.push([0xFF; 20]);
         let mut state = 7;
