@@ -134,7 +134,19 @@ impl fmt::Debug for Client {
 }
 
 /// Builds a [`Client`]; every setting but the endpoint and the credentials has a default.
-#[derive(Debug, Default, Clone)]
+///
+/// Its `Debug` output redacts the credentials and any user info written into the
+/// endpoint (which [`build`](ClientBuilder::build) refuses anyway):
+///
+/// ```
+/// use linkwan_runtime::Client;
+///
+/// let builder = Client::builder().endpoint("https://me:hunter2@example.com");
+/// let shown = format!("{builder:?}");
+/// assert!(shown.contains("https://<redacted>@example.com"));
+/// assert!(!shown.contains("hunter2"));
+/// ```
+#[derive(Default, Clone)]
 pub struct ClientBuilder {
     endpoint: Option<String>,
     credentials: Option<Credentials>,
@@ -147,6 +159,42 @@ pub struct ClientBuilder {
     max_response_body: Option<usize>,
     pool_idle_timeout: Option<Duration>,
     pool_max_idle_per_host: Option<usize>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint.as_deref().map(redact_user_info))
+            .field("credentials", &self.credentials)
+            .field("region_id", &self.region_id)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_body", &self.max_response_body)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .finish()
+    }
+}
+
+/// `endpoint` with whatever precedes an `@` in its authority replaced by `<redacted>`
+/// (`https://user:secret@host` → `https://<redacted>@host`), for `Debug` output.
+fn redact_user_info(endpoint: &str) -> std::borrow::Cow<'_, str> {
+    let start = endpoint.find("://").map_or(0, |i| i + 3);
+    let end = endpoint[start..]
+        .find(['/', '?', '#'])
+        .map_or(endpoint.len(), |i| start + i);
+    match endpoint[start..end].rfind('@') {
+        Some(at) => format!(
+            "{}<redacted>{}",
+            &endpoint[..start],
+            &endpoint[start + at..]
+        )
+        .into(),
+        None => endpoint.into(),
+    }
 }
 
 impl ClientBuilder {
@@ -767,6 +815,27 @@ mod tests {
         fn write_params(&self, params: &mut Params) {
             params.insert("OrderId", "12 3*");
         }
+    }
+
+    #[test]
+    fn builder_debug_redacts_user_info() {
+        for (endpoint, shown) in [
+            ("https://a:b@host", "https://<redacted>@host"),
+            ("http://user@host:8080/", "http://<redacted>@host:8080/"),
+            ("a@b@host", "<redacted>@host"),
+            ("https://host/p@th", "https://host/p@th"),
+            ("https://host", "https://host"),
+            ("", ""),
+        ] {
+            assert_eq!(redact_user_info(endpoint), shown, "{endpoint}");
+        }
+        let builder = Client::builder()
+            .endpoint("https://me:hunter2@example.com")
+            .credentials(creds());
+        let shown = format!("{builder:?}");
+        assert!(shown.contains("<redacted>@example.com"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("TestSecretValue"), "{shown}");
     }
 
     #[test]
