@@ -60,6 +60,9 @@ fn text() -> impl Strategy<Value = String> {
         "[ -~]{0,24}",
         "(Tag|Name|Signature)(\\.[0-9]{1,2}){0,2}(\\.Key|\\.Value)?",
         "[a-z%&=+/ ]{0,12}",
+        // Mostly unreserved with a reserved byte or two (a timestamp's `:`), so that
+        // 16-byte blocks with few reserved bytes are common.
+        "[A-Za-z0-9-]{0,12}[ :/+=&%é]?[A-Za-z0-9._~]{0,12}[ :/+=]?[A-Za-z0-9]{0,12}",
     ]
 }
 
