@@ -39,23 +39,27 @@
 //!   comparison only on ties (keys longer than that sharing their first sixteen bytes).
 //!   Input whose prefixes already rise is not sorted again; falling input is reversed;
 //!   other input goes through an insertion sort on the prefixes; from 17 to 32 params,
-//!   after a stable counting pass on the key's first byte (order-preserving buckets), so
-//!   that the insertion sort only has the few params sharing a first letter left to order
-//!   (and passes over the others with one comparison each).
+//!   after a stable counting pass on the key's first byte (order-preserving buckets,
+//!   scattered into a second stack array), so that the insertion sort only has the few
+//!   params sharing a first letter left to order (and passes over the others with one
+//!   comparison each).
 //! * Encoding goes sixteen bytes at a time: a segment without reserved bytes (classified
 //!   at once: SSE2 compares on x86-64, SWAR arithmetic elsewhere) is copied with one
-//!   store; other bytes go through a 256-entry table whose entries hold the escape and
-//!   its length (`ENCODE` for the canonical query, `ENCODE_TWICE` for the string-to-sign,
+//!   store, one with up to three (a timestamp's `:`) as the runs between them; other
+//!   bytes go through a 256-entry table whose entries hold the escape and its length
+//!   (`ENCODE` for the canonical query, `ENCODE_TWICE` for the string-to-sign,
 //!   which encodes the canonical query a second time: `=` becomes `%3D`, `&` becomes `%26`
 //!   and `%XX` becomes `%25XX`). Inputs of a few bytes (short values) skip the
 //!   classification and go straight through the table. The table is the authority: the
 //!   classification only picks the path, and both are tested against it for every byte.
 //! * Encoded bytes go to a stack buffer handed to the MAC when full (the write position
-//!   kept in a register across a run of params, not reloaded from memory per write), so [`signature_v1`]
-//!   never builds the string-to-sign; [`sign_v1`] writes the canonical query and feeds the
-//!   MAC in the same pass. The HMAC key `secret + "&"` is assembled on the stack and wiped;
-//!   a [`SigningKey`] keeps the keyed state, for callers that sign many requests with one
-//!   secret ([`sign_v1_with_key`]).
+//!   kept in a register across a run of params, not reloaded from memory per write), so
+//!   [`signature_v1`] never builds the string-to-sign; [`sign_v1`] writes the canonical
+//!   query and feeds the MAC in the same pass (one loop writing both, each segment
+//!   classified once). The digest's base64 is written out for its fixed 20 bytes. The
+//!   HMAC key `secret + "&"` is assembled on the stack and wiped; a [`SigningKey`] keeps
+//!   the keyed state, for callers that sign many requests with one secret
+//!   ([`sign_v1_with_key`]).
 //!
 //! `cargo bench -p linkwan-runtime --bench signer` compares each entry point with that
 //! floor on the shared vectors.
