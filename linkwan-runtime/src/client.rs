@@ -62,7 +62,7 @@ use crate::params::Params;
 use crate::request::{Method, RpcRequest};
 use crate::response::{self, Failure};
 use crate::retry::{classify, RetryPolicy};
-use crate::sign::{percent_encode, sign_v1_with_key, SigningKey};
+use crate::sign::{percent_encode, signed_query_v1_with_key, SigningKey};
 use crate::time;
 
 /// How many params (common ones included) are gathered for signing on the stack: up to
@@ -571,7 +571,7 @@ impl Client {
             let mut heap = Vec::with_capacity(count);
             heap.extend_from_slice(common);
             heap.extend(params.iter());
-            sign_v1_with_key(method, &mut heap, key).into_query()
+            signed_query_v1_with_key(method, &mut heap, key)
         }
     }
 
@@ -690,7 +690,7 @@ fn sign_on_stack<const N: usize>(
     for (slot, pair) in rest.iter_mut().zip(params.iter()) {
         *slot = pair;
     }
-    sign_v1_with_key(method, &mut stack[..count], key).into_query()
+    signed_query_v1_with_key(method, &mut stack[..count], key)
 }
 
 /// When an attempt started at `now` and allowed `limit` runs out: as `tokio::time::timeout`

@@ -5,6 +5,7 @@
 
 pub mod v1;
 
+pub(crate) use v1::signed_query_v1_with_key;
 pub use v1::{
     canonical_query_v1, percent_encode, sign_string_v1, sign_v1, sign_v1_with_key, signature_v1,
     string_to_sign_v1, Signed, SigningKey,
