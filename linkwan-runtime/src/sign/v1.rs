@@ -739,15 +739,12 @@ trait Sink {
     /// The `&` between two params.
     fn amp(&mut self);
 
-    /// All the params, `&`-separated.
-    #[inline(always)]
-    fn pairs(&mut self, sorted: &[Param<'_, '_>]) {
-        for (i, p) in sorted.iter().enumerate() {
-            self.pair(i == 0, p.key.as_bytes(), p.value.as_bytes());
-        }
-    }
+    /// All the params, `&`-separated: runs of params that fit the buffers on a fast path,
+    /// the others through [`pair`](Sink::pair).
+    fn pairs(&mut self, sorted: &[Param<'_, '_>]);
 
-    /// One param, `&`-separated from the previous one unless `first`.
+    /// One param, `&`-separated from the previous one unless `first`, part by part (each
+    /// flushing as needed): the general path, for a param that does not fit the room left.
     #[inline(always)]
     fn pair(&mut self, first: bool, key: &[u8], value: &[u8]) {
         if !first {
@@ -766,16 +763,9 @@ fn need(len: usize) -> usize {
     len.saturating_mul(5).saturating_add(SLACK)
 }
 
-/// The room a whole param needs in an encoder's buffer: both parts at worst, two
-/// separator entries and the slack of the last store.
-#[inline(always)]
-fn pair_need(key: &[u8], value: &[u8]) -> usize {
-    need(key.len().saturating_add(value.len())).saturating_add(2 * 8)
-}
-
-/// Whether a whole param fits an encoder's buffer holding `len` bytes: the same bound as
-/// [`pair_need`], in fewer instructions (the lengths are capped first, so nothing
-/// overflows).
+/// Whether a whole param fits an encoder's buffer holding `len` bytes: both parts at
+/// worst (five bytes each, see [`need`]), two separator entries and the slack of the last
+/// store (the lengths are capped first, so nothing overflows).
 #[inline(always)]
 fn pair_fits(len: usize, key: &[u8], value: &[u8]) -> bool {
     let both = key.len().min(BUF) + value.len().min(BUF);
@@ -839,27 +829,6 @@ impl<A: Output, B: Output> Sink for Both<A, B> {
     fn amp(&mut self) {
         self.once.amp();
         self.twice.amp();
-    }
-
-    #[inline(always)]
-    fn pair(&mut self, first: bool, key: &[u8], value: &[u8]) {
-        if !self.fits(pair_need(key, value)) {
-            if !first {
-                self.amp();
-            }
-            self.component(key);
-            self.equals();
-            self.component(value);
-            return;
-        }
-        if !first {
-            self.once.put(self.once.amp);
-            self.twice.put(self.twice.amp);
-        }
-        self.encode(key);
-        self.once.put(self.once.equals);
-        self.twice.put(self.twice.equals);
-        self.encode(value);
     }
 
     /// As [`Encoder`]'s: runs of params that fit both buffers are written with both
@@ -1162,25 +1131,6 @@ impl<O: Output> Sink for Encoder<O> {
                 i += 1;
             }
         }
-    }
-
-    #[inline(always)]
-    fn pair(&mut self, first: bool, key: &[u8], value: &[u8]) {
-        if self.len + pair_need(key, value) > BUF {
-            if !first {
-                self.amp();
-            }
-            self.component(key);
-            self.equals();
-            self.component(value);
-            return;
-        }
-        if !first {
-            self.put(self.amp);
-        }
-        self.len = encode(self.table, key, &mut self.buf, self.len);
-        self.put(self.equals);
-        self.len = encode(self.table, value, &mut self.buf, self.len);
     }
 }
 
@@ -1669,6 +1619,52 @@ mod tests {
         assert_eq!(percent_encode(&spaces), "%20".repeat(BUF + 1));
         let sts = string_to_sign_v1("POST", [("K", spaces.as_str())]);
         assert_eq!(sts, format!("POST&%2F&K%3D{}", "%2520".repeat(BUF + 1)));
+    }
+
+    #[test]
+    fn params_longer_than_the_buffers_sign_like_the_reference() {
+        // Params that do not fit the room left (or the buffers at all) take the general
+        // path, part by part, between params that take the fast one.
+        let reference = |s: &str| -> String {
+            s.bytes()
+                .map(|b| match UNRESERVED[usize::from(b)] {
+                    true => char::from(b).to_string(),
+                    false => format!("%{b:02X}"),
+                })
+                .collect()
+        };
+        let long_escaped = format!("{}é", " ".repeat(BUF + 1));
+        let long_plain = "a".repeat(3 * BUF + 7);
+        let mid = "x:y ".repeat(BUF / 8);
+        let params = [
+            ("Z", "=&"),
+            ("Long", long_escaped.as_str()),
+            ("A", "x"),
+            ("Mid", mid.as_str()),
+            ("Plain", long_plain.as_str()),
+            ("B", "short"),
+        ];
+        let mut sorted = params;
+        sorted.sort();
+        let query = sorted
+            .iter()
+            .map(|(k, v)| format!("{}={}", reference(k), reference(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let sts = format!("POST&%2F&{}", reference(&query));
+        let expected = sign_string_v1(&sts, "s");
+        let mut in_place = params;
+        let signed = sign_v1("POST", &mut in_place, "s");
+        assert_eq!(in_place, sorted);
+        assert_eq!(signed.canonical_query, query);
+        assert_eq!(signed.signature, expected);
+        assert_eq!(signature_v1("POST", params, "s"), expected);
+        assert_eq!(string_to_sign_v1("POST", params), sts);
+        let mut again = params;
+        assert_eq!(
+            signed_query_v1_with_key("POST", &mut again, &SigningKey::new("s")),
+            signed.into_query()
+        );
     }
 
     #[test]
