@@ -488,15 +488,14 @@ fn with_sorted<'k, 'v, R>(
     }
 }
 
-/// Collects borrowed params into `stack` and hands each to `each` with its index; past
-/// `N` of them, the rest go to `heap`, which is then sorted, and the result is `None`.
-/// Otherwise, how many there are and whether their keys already rise.
+/// Collects borrowed params into `stack`; past `N` of them, they all go to `heap`, which
+/// is then sorted, and the result is `None`. Otherwise, how many there are and whether
+/// their keys already rise.
 #[inline(always)]
 fn collect<'k, 'v, const N: usize>(
     params: impl IntoIterator<Item = (&'k str, &'v str)>,
     stack: &mut [Param<'k, 'v>; N],
     heap: &mut Vec<Param<'k, 'v>>,
-    mut each: impl FnMut(usize, &Param<'k, 'v>),
 ) -> Option<(usize, bool)> {
     let mut params = params.into_iter();
     let mut n = 0;
@@ -513,7 +512,6 @@ fn collect<'k, 'v, const N: usize>(
         let p = Param::new(p);
         // Strictly rising prefixes are rising keys: the input is already in order.
         in_order &= n == 0 || stack[(n - 1) % N].prefix < p.prefix;
-        each(n, &p);
         stack[n] = p;
         n += 1;
     }
@@ -528,7 +526,7 @@ fn sorted<'s, 'k, 'v, const N: usize>(
     stack: &'s mut [Param<'k, 'v>; N],
     heap: &'s mut Vec<Param<'k, 'v>>,
 ) -> &'s [Param<'k, 'v>] {
-    let Some((n, in_order)) = collect(params, stack, heap, |_, _| {}) else {
+    let Some((n, in_order)) = collect(params, stack, heap) else {
         return heap;
     };
     let sorted = &mut stack[..n];
@@ -551,7 +549,7 @@ fn sorted_bucketed<'s, 'k, 'v>(
     out: &'s mut [Param<'k, 'v>; LARGE],
     heap: &'s mut Vec<Param<'k, 'v>>,
 ) -> &'s [Param<'k, 'v>] {
-    let Some((n, in_order)) = collect(params, stack, heap, |_, _| {}) else {
+    let Some((n, in_order)) = collect(params, stack, heap) else {
         return heap;
     };
     if in_order {
