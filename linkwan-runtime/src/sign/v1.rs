@@ -781,27 +781,25 @@ impl<A: Output, B: Output> Both<A, B> {
     /// Encodes `bytes` into both buffers; the caller has checked the room.
     #[inline(always)]
     fn encode(&mut self, bytes: &[u8]) {
-        let (mut a, mut b) = (self.once.len, self.twice.len);
-        let (once, twice) = (&mut self.once.buf, &mut self.twice.buf);
-        for_each_segment(bytes, |segment| match segment {
-            Segment::Clean(lo, hi, n) => {
-                store16(once, a, lo, hi);
-                store16(twice, b, lo, hi);
-                a += n;
-                b += n;
-            }
-            Segment::Reserved(bytes) => {
-                a = encode_bytes(&ENCODE, bytes, once, a);
-                b = encode_bytes(&ENCODE_TWICE, bytes, twice, b);
-            }
-        });
-        self.once.len = a;
-        self.twice.len = b;
+        (self.once.len, self.twice.len) = encode_both(
+            bytes,
+            &mut self.once.buf,
+            self.once.len,
+            &mut self.twice.buf,
+            self.twice.len,
+        );
     }
 
     #[inline(always)]
     fn fits(&self, need: usize) -> bool {
         self.once.len + need <= BUF && self.twice.len + need <= BUF
+    }
+
+    /// [`Sink::pair`] out of line, so that the hot loop of [`Sink::pairs`] stays small.
+    #[cold]
+    #[inline(never)]
+    fn pair_slow(&mut self, first: bool, key: &[u8], value: &[u8]) {
+        self.pair(first, key, value);
     }
 }
 
@@ -867,15 +865,6 @@ impl<A: Output, B: Output> Sink for Both<A, B> {
                 i += 1;
             }
         }
-    }
-}
-
-impl<A: Output, B: Output> Both<A, B> {
-    /// [`Sink::pair`] out of line, so that the hot loop of [`Sink::pairs`] stays small.
-    #[cold]
-    #[inline(never)]
-    fn pair_slow(&mut self, first: bool, key: &[u8], value: &[u8]) {
-        self.pair(first, key, value);
     }
 }
 
@@ -1163,7 +1152,6 @@ fn put(buf: &mut [u8; BUF], len: &mut usize, entry: Entry) {
 /// `buf` must have room for five bytes per input byte plus [`SLACK`].
 #[inline(always)]
 fn encode(table: &[Entry; 256], src: &[u8], buf: &mut [u8; BUF], mut len: usize) -> usize {
-    // The loop of [`for_each_segment`], written out: as a closure it may not be inlined.
     let mut rest = src;
     while let Some(block) = rest.first_chunk::<16>() {
         let (lo, hi) = split16(block);
@@ -1244,38 +1232,6 @@ const SLACK: usize = 16;
 /// Inputs (or ends of inputs) up to this long skip the classification and go through the
 /// table byte by byte.
 const SHORT: usize = 4;
-
-/// A piece of input, as [`for_each_segment`] classifies it.
-enum Segment<'a> {
-    /// Up to 16 bytes without a reserved one, as two little-endian words (zero-padded),
-    /// and how many.
-    Clean(u64, u64, usize),
-    /// Up to 16 bytes with at least one reserved.
-    Reserved(&'a [u8]),
-}
-
-/// Splits `src` into 16-byte segments (the last one shorter) and classifies each at once:
-/// a clean segment (the common case) is copied with one store, the others go through the
-/// table byte by byte. The table stays the authority for the output; the classification
-/// only picks the path.
-#[inline(always)]
-fn for_each_segment<'a>(src: &'a [u8], mut f: impl FnMut(Segment<'a>)) {
-    let mut rest = src;
-    while let Some(block) = rest.first_chunk::<16>() {
-        let (lo, hi) = split16(block);
-        if reserved_mask(lo, hi) == 0 {
-            f(Segment::Clean(lo, hi, 16));
-        } else {
-            f(Segment::Reserved(&rest[..16]));
-        }
-        rest = &rest[16..];
-    }
-    match clean_tail(rest) {
-        Some((lo, hi)) => f(Segment::Clean(lo, hi, rest.len())),
-        None if rest.is_empty() => {}
-        None => f(Segment::Reserved(rest)),
-    }
-}
 
 /// The last, shorter-than-16 bytes of an input as two little-endian words (zero-padded)
 /// when none of them is reserved; `None` when some is, or when there are so few that
