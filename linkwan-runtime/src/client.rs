@@ -50,7 +50,8 @@ use bytes::Bytes;
 use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, Uri};
-use http_body_util::{BodyExt as _, Full, Limited};
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -634,20 +635,7 @@ impl Client {
                 .into());
             }
         }
-        let bytes = match Limited::new(body, limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) => {
-                return Err(if e.is::<http_body_util::LengthLimitError>() {
-                    Error::BodyTooLarge {
-                        limit,
-                        content_length: None,
-                    }
-                } else {
-                    Error::Transport(TransportError::new(false, e))
-                }
-                .into())
-            }
-        };
+        let bytes = read_body(body, limit).await?;
         response::decode_inner::<T>(parts.status, &parts.headers, &bytes).map_err(|f| {
             let retry_after = response::retry_after(&parts.headers);
             let Failure {
@@ -673,6 +661,43 @@ impl Client {
         }
         Error::Transport(TransportError::new(connect, e))
     }
+}
+
+/// Reads a whole response body of at most `limit` bytes (more is
+/// [`Error::BodyTooLarge`], as soon as a frame goes over), as `Limited` and `collect()`
+/// would, without their list of buffers: the usual answer arrives in one data frame,
+/// which is kept as is; several are copied into one buffer. Trailers are ignored.
+async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, AttemptError> {
+    let mut first = Bytes::new();
+    let mut joined: Vec<u8> = Vec::new();
+    let mut total: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| Error::Transport(TransportError::new(false, e)))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len());
+        if total > limit {
+            return Err(Error::BodyTooLarge {
+                limit,
+                content_length: None,
+            }
+            .into());
+        }
+        if joined.is_empty() && first.is_empty() {
+            first = data;
+        } else {
+            if joined.is_empty() {
+                joined.extend_from_slice(&first);
+            }
+            joined.extend_from_slice(&data);
+        }
+    }
+    Ok(if joined.is_empty() {
+        first
+    } else {
+        Bytes::from(joined)
+    })
 }
 
 /// Signs `common` and `params` gathered in an `N`-pair stack array (`N` is at least
