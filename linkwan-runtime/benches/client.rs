@@ -25,8 +25,10 @@
 //!
 //! Environment: `BENCH_ROUNDS` (default 41), `BENCH_CALLS` (calls per round and side,
 //! default 2000), `BENCH_PROFILE=plain|tls|ours` (only that side, 32 in flight, for
-//! `BENCH_ROUNDS × BENCH_CALLS` calls: for a profiler). Without `--bench` (as under
-//! `cargo test --all-targets`) it runs a quick smoke pass.
+//! `BENCH_ROUNDS × BENCH_CALLS` calls: for a profiler; `BENCH_IN_FLIGHT=1` makes it
+//! sequential, where the allocator's fast path is taken alike on every call, so
+//! instruction counts compare variants without the noise of its slow paths). Without
+//! `--bench` (as under `cargo test --all-targets`) it runs a quick smoke pass.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -434,14 +436,16 @@ fn main() {
         ours: client(addr),
     };
 
-    // `BENCH_PROFILE=plain|tls|ours`: only that side, 32 in flight, for a profiler.
+    // `BENCH_PROFILE=plain|tls|ours`: only that side, 32 in flight (or
+    // `BENCH_IN_FLIGHT`), for a profiler.
     if let Ok(only) = std::env::var("BENCH_PROFILE") {
         let side = match only.as_str() {
             "plain" => Side::Plain,
             "tls" => Side::Tls,
             _ => Side::Ours,
         };
-        let rate = rt.block_on(round(&sides, side, calls * rounds, 32));
+        let in_flight = env_usize("BENCH_IN_FLIGHT", 32).max(1);
+        let rate = rt.block_on(round(&sides, side, calls * rounds, in_flight));
         eprintln!("profiled {side:?}: {rate:.0} calls/s");
         return;
     }

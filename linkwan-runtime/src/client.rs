@@ -47,10 +47,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, HOST, USER_AGENT};
 use http::uri::{Authority, PathAndQuery, Scheme};
 use http::{HeaderMap, Uri};
-use http_body_util::{BodyExt as _, Full, Limited};
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
@@ -107,6 +108,8 @@ struct Inner {
     signing_key: SigningKey,
     region_id: Option<String>,
     user_agent: HeaderValue,
+    /// The `Host` header, as hyper-util would write it for every request ([`host_header`]).
+    host: HeaderValue,
     retry: RetryPolicy,
     connect_timeout: Duration,
     attempt_timeout: Duration,
@@ -294,6 +297,7 @@ impl ClientBuilder {
             }
             None => HeaderValue::from_static(USER_AGENT_BASE),
         };
+        let host = host_header(&scheme, &authority)?;
         let root = Uri::builder()
             .scheme(scheme.clone())
             .authority(authority.clone())
@@ -333,6 +337,7 @@ impl ClientBuilder {
                 signing_key,
                 region_id: self.region_id.filter(|r| !r.is_empty()),
                 user_agent,
+                host,
                 retry: self.retry.unwrap_or_default(),
                 connect_timeout,
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
@@ -342,6 +347,21 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The `Host` header for `scheme://authority`, exactly as hyper-util's legacy client
+/// writes it when a request has none: the host, with the port unless it is the scheme's
+/// default (443 for https, 80 for http). Built once per client, it spares every request
+/// a `format!` and two allocations.
+fn host_header(scheme: &Scheme, authority: &Authority) -> Result<HeaderValue, Error> {
+    let host = authority.host();
+    let default_port = if *scheme == Scheme::HTTPS { 443 } else { 80 };
+    let value = match authority.port() {
+        Some(port) if port.as_u16() != default_port => format!("{host}:{port}"),
+        _ => host.to_owned(),
+    };
+    HeaderValue::try_from(value)
+        .map_err(|_| Error::Config("invalid endpoint: the host is not a valid header".into()))
 }
 
 /// `http(s)://host[:port][/]` → (scheme, authority).
@@ -617,6 +637,9 @@ impl Client {
         if let Some(ct) = content_type {
             headers.insert(CONTENT_TYPE, ct);
         }
+        // Last, where hyper-util would add it: the same header, in the same place, without
+        // formatting it again on every request.
+        headers.insert(HOST, inner.host.clone());
 
         let resp = inner
             .http
@@ -634,20 +657,7 @@ impl Client {
                 .into());
             }
         }
-        let bytes = match Limited::new(body, limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) => {
-                return Err(if e.is::<http_body_util::LengthLimitError>() {
-                    Error::BodyTooLarge {
-                        limit,
-                        content_length: None,
-                    }
-                } else {
-                    Error::Transport(TransportError::new(false, e))
-                }
-                .into())
-            }
-        };
+        let bytes = read_body(body, limit).await?;
         response::decode_inner::<T>(parts.status, &parts.headers, &bytes).map_err(|f| {
             let retry_after = response::retry_after(&parts.headers);
             let Failure {
@@ -673,6 +683,43 @@ impl Client {
         }
         Error::Transport(TransportError::new(connect, e))
     }
+}
+
+/// Reads a whole response body of at most `limit` bytes (more is
+/// [`Error::BodyTooLarge`], as soon as a frame goes over), as `Limited` and `collect()`
+/// would, without their list of buffers: the usual answer arrives in one data frame,
+/// which is kept as is; several are copied into one buffer. Trailers are ignored.
+async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, AttemptError> {
+    let mut first = Bytes::new();
+    let mut joined: Vec<u8> = Vec::new();
+    let mut total: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| Error::Transport(TransportError::new(false, e)))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len());
+        if total > limit {
+            return Err(Error::BodyTooLarge {
+                limit,
+                content_length: None,
+            }
+            .into());
+        }
+        if joined.is_empty() && first.is_empty() {
+            first = data;
+        } else {
+            if joined.is_empty() {
+                joined.extend_from_slice(&first);
+            }
+            joined.extend_from_slice(&data);
+        }
+    }
+    Ok(if joined.is_empty() {
+        first
+    } else {
+        Bytes::from(joined)
+    })
 }
 
 /// Signs `common` and `params` gathered in an `N`-pair stack array (`N` is at least
@@ -897,6 +944,28 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(e.to_string().contains("User-Agent"), "{e}");
+    }
+
+    #[test]
+    fn host_header_drops_only_the_default_port() {
+        for (endpoint, host) in [
+            ("https://example.com", "example.com"),
+            ("https://example.com:443", "example.com"),
+            ("https://example.com:8443", "example.com:8443"),
+            ("https://example.com:80", "example.com:80"),
+            ("http://example.com:80/", "example.com"),
+            ("http://example.com:443", "example.com:443"),
+            ("http://127.0.0.1:8080", "127.0.0.1:8080"),
+            ("http://[::1]:8080", "[::1]:8080"),
+            ("https://[::1]", "[::1]"),
+        ] {
+            let (scheme, authority) = parse_endpoint(endpoint).unwrap();
+            assert_eq!(
+                host_header(&scheme, &authority).unwrap(),
+                host,
+                "{endpoint}"
+            );
+        }
     }
 
     #[test]

@@ -14,8 +14,8 @@ use serde_json::json;
 mod support;
 use support::{
     assert_no_secrets, attempt_timed_out, builder, client, count, creds, distinct_nonces,
-    fast_retries, first_then, mock, ok_reject, refused_endpoint, reject, serve, sts_creds, Count,
-    COUNT, ID, REJECT, TOKEN,
+    fast_retries, first_then, mock, ok_count, ok_reject, refused_endpoint, reject, serve,
+    sts_creds, Count, COUNT, ID, REJECT, TOKEN,
 };
 
 #[tokio::test]
@@ -76,6 +76,39 @@ async fn success_post_and_get() {
     assert_eq!(post.headers["accept"], "application/json");
     // Keep-alive: both calls used one pooled connection.
     assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn headers_go_out_as_hyper_util_writes_them() {
+    // The client sets `Host` itself (hyper-util would format it on every request): the
+    // same value, in the same place on the wire as hyper-util puts it, for POST and GET.
+    let server = mock(creds())
+        .handler(REJECT, |_| ok_reject())
+        .handler(COUNT, |_| ok_count())
+        .start()
+        .await
+        .unwrap();
+    let client = builder(server.endpoint(), creds()).build().unwrap();
+    client.call(&reject("1")).await.unwrap();
+    client.call(&count()).await.unwrap();
+    let host = server.endpoint().trim_start_matches("http://").to_owned();
+    assert!(host.starts_with("127.0.0.1:"), "{host}");
+    let reqs = server.requests();
+    for (req, expected) in reqs.iter().zip([
+        &[
+            "user-agent",
+            "accept",
+            "content-type",
+            "host",
+            "content-length",
+        ][..],
+        &["user-agent", "accept", "host"][..],
+    ]) {
+        let names: Vec<&str> = req.headers.keys().map(|k| k.as_str()).collect();
+        assert_eq!(names, expected, "{}", req.method);
+        assert_eq!(req.headers.get_all("host").iter().count(), 1);
+        assert_eq!(req.headers["host"], host.as_str());
+    }
 }
 
 #[tokio::test]
