@@ -614,6 +614,46 @@ async fn connection_reset_mid_body() {
 }
 
 #[tokio::test]
+async fn chunked_answers_are_read_whole() {
+    // The answer in several chunks (several body frames), within the limit and past it.
+    const PIECES: [&str; 4] = [r#"{"Request"#, r#"Id":"r-chunked","#, r#""Data""#, ":42}"];
+    let chunked = |pieces: &[&str]| {
+        let mut out =
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                .to_vec();
+        for piece in pieces {
+            out.extend_from_slice(format!("{:x}\r\n{piece}\r\n", piece.len()).as_bytes());
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+        out
+    };
+    let answer = chunked(&PIECES);
+    let server = RawServer::start(move |_| (answer.clone(), Then::KeepAlive)).await;
+    let client = builder(server.endpoint()).build().unwrap();
+    assert_eq!(client.call(&count()).await.unwrap().data, 42);
+
+    // The same answer is 35 bytes: a limit of 34 refuses it (its last chunk crosses it).
+    let total: usize = PIECES.iter().map(|p| p.len()).sum();
+    assert_eq!(total, 35);
+    let client = builder(server.endpoint())
+        .max_response_body(total - 1)
+        .build()
+        .unwrap();
+    match client.call(&count()).await.unwrap_err() {
+        Error::BodyTooLarge {
+            limit,
+            content_length: None,
+        } => assert_eq!(limit, total - 1),
+        other => panic!("{other:?}"),
+    }
+    let client = builder(server.endpoint())
+        .max_response_body(total)
+        .build()
+        .unwrap();
+    assert_eq!(client.call(&count()).await.unwrap().data, 42);
+}
+
+#[tokio::test]
 async fn garbage_status_lines_and_headers() {
     let cases: [&[u8]; 8] = [
         b"GARBAGE\r\n\r\n",
