@@ -214,7 +214,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends `RegionId` with every request, as the classic official SDKs do.
+    /// Sends `RegionId` with every request, as the classic official SDKs do, unless the
+    /// request sets its own (then that one is sent, once).
     pub fn region_id(mut self, region_id: impl Into<String>) -> Self {
         self.region_id = Some(region_id.into());
         self
@@ -426,9 +427,14 @@ impl Client {
 
     /// Sends `request`, signed, and decodes the answer; retries per the retry policy.
     ///
-    /// The request's params are written once, before the future is created (a param
-    /// error fails with [`Error::InvalidRequest`] and nothing is sent); each attempt is
-    /// signed afresh. The future is `Send`.
+    /// The request's params are written once, before the future is created; each attempt
+    /// is signed afresh. The future is `Send`.
+    ///
+    /// A request of its own `RegionId` sends it instead of the client's
+    /// ([`ClientBuilder::region_id`]). It fails with [`Error::InvalidRequest`], and
+    /// nothing is sent, when a param could not be written, when it gives a key twice,
+    /// or when it sets one of the params the client sets on every request (`Action`,
+    /// `Version`, `Timestamp`, the `Signature*` ones, ...).
     pub fn call<'a, R: RpcRequest>(
         &'a self,
         request: &R,
@@ -549,7 +555,13 @@ impl Client {
 
     /// The signed query (also the form body) for one attempt: common params with the
     /// stamp's nonce and timestamp, plus the request's. The same stamp gives the same query.
-    fn sign(&self, spec: &CallSpec, params: &Params, stamp: Stamped<'_>) -> String {
+    ///
+    /// A `RegionId` of the request's own (many products take one as a param) is sent
+    /// instead of the client's, as the official SDKs do, rather than both. A key given
+    /// twice (by the request, or by the request and the client) is
+    /// [`Error::InvalidRequest`]: the official SDKs cannot send one, and servers take
+    /// one of its values while the signature covers both.
+    fn sign(&self, spec: &CallSpec, params: &Params, stamp: Stamped<'_>) -> Result<String, Error> {
         let inner = &*self.inner;
         let Stamped { timestamp, nonce } = stamp;
         let creds = &inner.credentials;
@@ -567,8 +579,9 @@ impl Client {
             ("Version", spec.version),
         ];
         let mut n = 3;
-        if let Some(region) = inner.region_id.as_deref() {
-            common[n] = ("RegionId", region);
+        let region = inner.region_id.as_deref();
+        if let Some(region) = region.filter(|_| !params.iter().any(|(k, _)| k == REGION_ID)) {
+            common[n] = (REGION_ID, region);
             n += 1;
         }
         if let Some(token) = creds.security_token() {
@@ -591,7 +604,8 @@ impl Client {
             let mut heap = Vec::with_capacity(count);
             heap.extend_from_slice(common);
             heap.extend(params.iter());
-            signed_query_v1_with_key(method, &mut heap, key)
+            let query = signed_query_v1_with_key(method, &mut heap, key);
+            unique_keys(&heap).map(|()| query)
         }
     }
 
@@ -605,7 +619,7 @@ impl Client {
         // Kept to sign the same query again should the server dispute the signature.
         let mut buf = Stamp::default();
         let stamp = self.stamp(&mut buf);
-        let query = self.sign(spec, params, stamp);
+        let query = self.sign(spec, params, stamp)?;
         let (uri, body, content_type) = match spec.method {
             Method::Get => {
                 let mut pq = Vec::with_capacity(query.len() + 2);
@@ -665,8 +679,11 @@ impl Client {
                 server_string_to_sign,
             } = f;
             if let (Error::Service(se), Some(theirs)) = (&mut error, server_string_to_sign) {
-                let ours = string_to_sign(spec.method, &self.sign(spec, params, stamp));
-                se.signature_mismatch = Some(compare_string_to_sign(&ours, &theirs));
+                // The same stamp and params signed before: they sign again.
+                if let Ok(query) = self.sign(spec, params, stamp) {
+                    let ours = string_to_sign(spec.method, &query);
+                    se.signature_mismatch = Some(compare_string_to_sign(&ours, &theirs));
+                }
             }
             response::redact_credentials(&mut error, &inner.credentials);
             AttemptError { error, retry_after }
@@ -729,7 +746,7 @@ fn sign_on_stack<const N: usize>(
     common: &[(&str, &str)],
     params: &Params,
     key: &SigningKey,
-) -> String {
+) -> Result<String, Error> {
     let mut stack = [("", ""); N];
     let count = (common.len() + params.len()).min(N);
     let (head, rest) = stack.split_at_mut(common.len().min(N));
@@ -737,7 +754,48 @@ fn sign_on_stack<const N: usize>(
     for (slot, pair) in rest.iter_mut().zip(params.iter()) {
         *slot = pair;
     }
-    signed_query_v1_with_key(method, &mut stack[..count], key)
+    let query = signed_query_v1_with_key(method, &mut stack[..count], key);
+    unique_keys(&stack[..count]).map(|()| query)
+}
+
+/// The `RegionId` param, which a request may set itself (see [`Client::sign`]).
+const REGION_ID: &str = "RegionId";
+
+/// The params the client writes on every request (besides `RegionId`): a request that
+/// sets one of them is refused.
+const CLIENT_PARAMS: [&str; 10] = [
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
+/// Checks that no key of `sorted` (sorted by key, as the signer leaves them) is given
+/// twice (equal keys are neighbours there), and that none is `Signature`, which the
+/// query gets after signing.
+fn unique_keys(sorted: &[(&str, &str)]) -> Result<(), Error> {
+    const SIGNATURE: &str = "Signature";
+    let repeated = sorted.windows(2).find(|w| w[0].0 == w[1].0).map(|w| w[0].0);
+    let Some(key) = repeated.or_else(|| {
+        let at = sorted.binary_search_by(|&(k, _)| k.cmp(SIGNATURE)).ok()?;
+        Some(sorted[at].0)
+    }) else {
+        return Ok(());
+    };
+    Err(Error::InvalidRequest(if CLIENT_PARAMS.contains(&key) {
+        format!(
+            "param `{key}` is set by the client on every request; the request must not set it \
+             (rename the field, or leave it out)"
+        )
+    } else {
+        format!("param `{key}` is given twice; a key may be sent once")
+    }))
 }
 
 /// When an attempt started at `now` and allowed `limit` runs out: as `tokio::time::timeout`
@@ -990,9 +1048,9 @@ mod tests {
         Req.write_params(&mut params);
         let mut buf = Stamp::default();
         let stamp = c.stamp(&mut buf);
-        let q = c.sign(&spec, &params, stamp);
+        let q = c.sign(&spec, &params, stamp).unwrap();
         // The same stamp signs the same query (what a disputed signature is compared with).
-        assert_eq!(c.sign(&spec, &params, stamp), q);
+        assert_eq!(c.sign(&spec, &params, stamp).unwrap(), q);
         let pairs: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q).unwrap();
         assert_eq!(pairs["Action"], "RejectJoinPermissionAuthOrder");
@@ -1016,7 +1074,9 @@ mod tests {
         );
         assert!(q.contains("OrderId=12%203%2A"), "{q}");
         // Fresh nonce and the same shape on the next attempt.
-        let q2 = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+        let q2 = c
+            .sign(&spec, &params, c.stamp(&mut Stamp::default()))
+            .unwrap();
         let pairs2: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q2).unwrap();
         assert_ne!(pairs["SignatureNonce"], pairs2["SignatureNonce"]);
@@ -1044,11 +1104,13 @@ mod tests {
             let mut builder = Client::builder()
                 .endpoint("http://127.0.0.1:9")
                 .credentials(creds);
-            if let Some(region) = region {
+            if let Some(region) = region.filter(|_| !params.iter().any(|(k, _)| k == REGION_ID)) {
                 builder = builder.region_id(region);
             }
             let c = builder.build().unwrap();
-            let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+            let q = c
+                .sign(&spec, &params, c.stamp(&mut Stamp::default()))
+                .unwrap();
             let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&q).unwrap();
             let get = |k: &str| {
                 pairs
@@ -1104,7 +1166,9 @@ mod tests {
             let mut params = Params::new();
             let values: Vec<usize> = (0..n).collect();
             params.insert("N", &values);
-            let q = c.sign(&spec, &params, c.stamp(&mut Stamp::default()));
+            let q = c
+                .sign(&spec, &params, c.stamp(&mut Stamp::default()))
+                .unwrap();
             let pairs: std::collections::BTreeMap<String, String> =
                 serde_urlencoded::from_str(&q).unwrap();
             // Ten common params (RegionId and SecurityToken included), n, the signature.
@@ -1132,7 +1196,9 @@ mod tests {
             method: Method::Get,
             idempotent: true,
         };
-        let q = c.sign(&spec, &Params::new(), c.stamp(&mut Stamp::default()));
+        let q = c
+            .sign(&spec, &Params::new(), c.stamp(&mut Stamp::default()))
+            .unwrap();
         let pairs: std::collections::BTreeMap<String, String> =
             serde_urlencoded::from_str(&q).unwrap();
         let year: i64 = pairs["Timestamp"][..4].parse().unwrap();

@@ -577,3 +577,82 @@ async fn refused_connection_is_retried_then_reported() {
     );
     assert_no_secrets("refused", &err);
 }
+
+/// A request built by hand: raw pairs, in order.
+struct Raw(&'static [(&'static str, &'static str)]);
+
+impl linkwan_runtime::RpcRequest for Raw {
+    type Response = serde_json::Value;
+    const ACTION: &'static str = "DescribeThings";
+    const VERSION: &'static str = "2014-05-26";
+    fn write_params(&self, params: &mut linkwan_runtime::Params) {
+        for &(k, v) in self.0 {
+            params.push(k, v);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_request_region_id_is_sent_instead_of_the_clients() {
+    let server = serve("DescribeThings", |_| MockResponse::ok(json!({}))).await;
+    let client = builder(server.endpoint(), creds())
+        .region_id("cn-shanghai")
+        .build()
+        .unwrap();
+    client
+        .call(&Raw(&[("RegionId", "cn-beijing"), ("PageSize", "10")]))
+        .await
+        .unwrap();
+    client.call(&Raw(&[("PageSize", "10")])).await.unwrap();
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    // Both verify: had both `RegionId`s been sent, the server would have read one of
+    // them while the signature covered both.
+    for req in &reqs {
+        assert_eq!(req.verified, Ok(()));
+    }
+    assert_eq!(reqs[0].param("RegionId"), Some("cn-beijing"));
+    assert_eq!(reqs[1].param("RegionId"), Some("cn-shanghai"));
+}
+
+#[tokio::test]
+async fn a_key_given_twice_is_refused_before_sending() {
+    let server = serve("DescribeThings", |_| MockResponse::ok(json!({}))).await;
+    let client = client(&server);
+    for (params, wanted) in [
+        (
+            &[("Timestamp", "2020-01-01T00:00:00Z")][..],
+            "param `Timestamp` is set by the client on every request",
+        ),
+        (
+            &[("Signature", "x")][..],
+            "param `Signature` is set by the client on every request",
+        ),
+        (
+            &[("Action", "Other"), ("B", "1")][..],
+            "param `Action` is set by the client on every request",
+        ),
+        (
+            &[("Tag.1", "a"), ("Name", "n"), ("Tag.1", "b")][..],
+            "param `Tag.1` is given twice",
+        ),
+    ] {
+        match client.call(&Raw(params)).await {
+            Err(Error::InvalidRequest(m)) => assert!(m.starts_with(wanted), "{m}"),
+            other => panic!("{params:?}: {other:?}"),
+        }
+    }
+    // Many params (the signer's heap path) too.
+    let many: Vec<(&'static str, &'static str)> = (0..100)
+        .map(|i| &*Box::leak(format!("Item.{i}").into_boxed_str()))
+        .chain(["Item.7"])
+        .map(|k| (k, "v"))
+        .collect();
+    match client.call(&Raw(many.leak())).await {
+        Err(Error::InvalidRequest(m)) => {
+            assert!(m.starts_with("param `Item.7` is given twice"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.request_count(), 0, "nothing was sent");
+}
