@@ -153,3 +153,42 @@ async fn every_field_kind_arrives_exactly_and_verifies() {
     assert!(server.requests()[0].verified.is_ok());
     assert_eq!(resp.echoed.len(), req.params.len());
 }
+
+/// A product whose actions take a `RegionId` of their own (most do), and a list under a
+/// common param's name (its keys are `Action.N`, not `Action`).
+#[aliyun_rpc(action = "DescribeZones", version = "2014-05-26", response = serde_json::Value)]
+pub struct DescribeZones {
+    pub region_id: Option<String>,
+    pub action: Vec<String>,
+}
+
+#[tokio::test]
+async fn a_request_region_id_overrides_the_clients() {
+    let server = MockServer::builder()
+        .credentials(Credentials::new(ID, SECRET))
+        .handler("DescribeZones", |_| MockResponse::ok(json!({})))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .credentials(Credentials::new(ID, SECRET))
+        .region_id("cn-shanghai")
+        .build()
+        .unwrap();
+    for region in [Some("cn-beijing"), None] {
+        let request = DescribeZones {
+            region_id: region.map(Into::into),
+            action: vec!["Start".into(), "Stop".into()],
+        };
+        client.call(&request).await.unwrap();
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    for (req, region) in reqs.iter().zip(["cn-beijing", "cn-shanghai"]) {
+        assert_eq!(req.verified, Ok(()));
+        assert_eq!(req.param("RegionId"), Some(region));
+        assert_eq!(req.param("Action"), Some("DescribeZones"));
+        assert_eq!(req.param("Action.2"), Some("Stop"));
+    }
+}

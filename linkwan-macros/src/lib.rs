@@ -193,8 +193,13 @@ use proc_macro::TokenStream;
 /// (with the closest valid one suggested) or a key given twice, a malformed `version`, an
 /// empty or non-alphanumeric `action`, a `method` other than `"POST"`/`"GET"`, an enum,
 /// union, tuple or unit struct, a type parameter, an unknown, malformed or repeated field
-/// attribute, an empty `rename`, two fields with the same wire name (at the second), and a
-/// field type that does not implement `RpcParam` (at the type). On error the struct is
+/// attribute, an empty `rename`, two fields with the same wire name (at the second), a
+/// string, `bool` or number field sent under a name the client sets on every request
+/// (`Action`, `Version`, `Format`, `Timestamp`, `AccessKeyId`, `SecurityToken`,
+/// `Signature`, `SignatureMethod`, `SignatureNonce`, `SignatureVersion`; the client
+/// refuses any other type that writes one at call time, and a `region_id` field is fine:
+/// its value is sent instead of the client's), and a field type that does not implement
+/// `RpcParam` (at the type). On error the struct is
 /// still emitted, so the rest of your code type-checks and no further errors pile up.
 #[proc_macro_attribute]
 pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {

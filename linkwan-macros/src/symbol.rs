@@ -25,6 +25,21 @@ pub const FIELD_KEYS: &[&str] = &[RENAME, JSON, SKIP];
 /// The keys of `#[rpc(...)]` on a `#[derive(RpcParam)]` struct.
 pub const CONTAINER_KEYS: &[&str] = &[CRATE];
 
+/// The params the runtime's client writes on every request (its `RegionId` aside, which
+/// a request may set itself): a request field sent under one of these names is an error.
+pub const CLIENT_PARAMS: &[&str] = &[
+    "AccessKeyId",
+    "Action",
+    "Format",
+    "SecurityToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureNonce",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+
 /// The valid key closest to `found`, if one is close enough to be a likely typo.
 pub fn closest(found: &str, valid: &[&'static str]) -> Option<&'static str> {
     let found = found.to_ascii_lowercase();

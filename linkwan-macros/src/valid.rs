@@ -205,6 +205,21 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
             );
             continue;
         }
+        if matches!(mac, Macro::AliyunRpc)
+            && symbol::CLIENT_PARAMS.contains(&&*field.wire_name)
+            && (attrs.json.is_some() || sends_bare_name(&field.original.ty))
+        {
+            let msg = format!(
+                "`{}` is a common parameter the client sets on every request; a request \
+                 cannot send it (rename the field with `#[rpc(rename = \"...\")]`, or remove it)",
+                field.wire_name
+            );
+            match &attrs.rename {
+                Some(rename) => cx.error_spanned_by(rename, msg),
+                None => cx.error_spanned_by(field.ident, msg),
+            }
+            continue;
+        }
         match seen.get(field.wire_name.as_str()) {
             Some(first) => {
                 let msg = format!(
@@ -223,9 +238,94 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
     }
 }
 
+/// Whether a field of type `ty` visibly writes its value under its own name: a string,
+/// `bool` or number, possibly in an `Option`, a reference or a smart pointer. Lists
+/// (`Name.N`), nested structs (`Name.Key`) and any type the macro cannot see into (an
+/// alias, a user type) say no: the runtime refuses those keys when they turn out bare.
+fn sends_bare_name(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => sends_bare_name(&r.elem),
+        syn::Type::Paren(p) => sends_bare_name(&p.elem),
+        syn::Type::Group(g) => sends_bare_name(&g.elem),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            let name = last.ident.to_string();
+            match &last.arguments {
+                syn::PathArguments::None => matches!(
+                    name.as_str(),
+                    "String"
+                        | "str"
+                        | "bool"
+                        | "u8"
+                        | "u16"
+                        | "u32"
+                        | "u64"
+                        | "u128"
+                        | "usize"
+                        | "i8"
+                        | "i16"
+                        | "i32"
+                        | "i64"
+                        | "i128"
+                        | "isize"
+                        | "f32"
+                        | "f64"
+                ),
+                syn::PathArguments::AngleBracketed(args)
+                    if matches!(name.as_str(), "Option" | "Box" | "Arc" | "Rc" | "Cow") =>
+                {
+                    // The one type argument (`Cow` also takes a lifetime).
+                    let mut types = args.args.iter().filter_map(|a| match a {
+                        syn::GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    });
+                    match (types.next(), types.next()) {
+                        (Some(t), None) => sends_bare_name(t),
+                        _ => false,
+                    }
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::version_problem;
+    use super::{sends_bare_name, version_problem};
+
+    #[test]
+    fn bare_names() {
+        for bare in [
+            "String",
+            "&'a str",
+            "Option<u32>",
+            "std::option::Option<Box<str>>",
+            "Cow<'a, str>",
+            "Option<&'a String>",
+            "f64",
+        ] {
+            let ty: syn::Type = syn::parse_str(bare).unwrap();
+            assert!(sends_bare_name(&ty), "{bare}");
+        }
+        for not in [
+            "Vec<String>",
+            "Option<Vec<u8>>",
+            "[u8; 4]",
+            "&'a [String]",
+            "Tag",
+            "Alias",
+            "Cow<'a, [u8]>",
+            "Json<Window>",
+            "<T as Tr>::Out",
+        ] {
+            let ty: syn::Type = syn::parse_str(not).unwrap();
+            assert!(!sends_bare_name(&ty), "{not}");
+        }
+    }
 
     #[test]
     fn versions() {
