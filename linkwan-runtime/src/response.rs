@@ -246,7 +246,10 @@ const MIN_REDACTED_PREFIX: usize = 6;
 /// Replaces the AccessKey ID and the STS token, as sent and percent-encoded once or twice
 /// (as in a query and in a string-to-sign), in the server's text that `error` carries:
 /// a gateway page or a message may quote the request. A snippet cut inside one loses the
-/// cut prefix too.
+/// cut prefix too. A value shorter than [`MIN_REDACTED_PREFIX`] (no real credential is:
+/// an AccessKey ID has 16 characters or more) is left alone, as it cannot be told from
+/// ordinary text (an ID `id` would otherwise turn `InvalidTimeStamp` into
+/// `Inval<redacted>TimeStamp`).
 pub(crate) fn redact_credentials(error: &mut Error, credentials: &crate::Credentials) {
     let mut needles: Vec<String> = Vec::with_capacity(6);
     for value in [
@@ -255,7 +258,7 @@ pub(crate) fn redact_credentials(error: &mut Error, credentials: &crate::Credent
     ]
     .into_iter()
     .flatten()
-    .filter(|v| !v.is_empty())
+    .filter(|v| v.len() >= MIN_REDACTED_PREFIX)
     {
         let once = crate::sign::percent_encode(value);
         let twice = crate::sign::percent_encode(&once);
@@ -793,6 +796,16 @@ mod tests {
         let mut e = err(502, &HeaderMap::new(), b"LTAI5 and CAIS");
         redact_credentials(&mut e, &creds);
         assert!(e.to_string().contains("LTAI5 and CAIS"), "{e}");
+        // A test ID too short to be a credential does not eat into the server's words.
+        let body = br#"{"Code":"InvalidTimeStamp.Format","Message":"bad id","Recommend":"https://x/?q=InvalidTimeStamp.Format"}"#;
+        let mut e = err(400, &HeaderMap::new(), body);
+        redact_credentials(&mut e, &crate::Credentials::new("id", "secret"));
+        let se = e.as_service().unwrap();
+        assert_eq!(se.message, "bad id");
+        assert_eq!(
+            se.recommend.as_deref(),
+            Some("https://x/?q=InvalidTimeStamp.Format")
+        );
     }
 
     #[test]
