@@ -34,8 +34,8 @@ pub struct Bench {
     pub sample_time: Duration,
     /// A real measurement (`cargo bench`), not a smoke run.
     pub full: bool,
-    /// `BENCH_PROFILE=name`: only run the functions whose label contains `name`, in a
-    /// loop, for a profiler to look at (no figures).
+    /// `BENCH_PROFILE=name`: only run the functions whose label contains `name` (or, as
+    /// `=name`, is exactly `name`), in a loop, for a profiler to look at (no figures).
     pub profile: Option<String>,
 }
 
@@ -158,7 +158,11 @@ impl Bench {
         let fixed: Option<u64> = std::env::var("BENCH_CALLS")
             .ok()
             .and_then(|s| s.parse().ok());
-        for (name, f) in fns.iter_mut().filter(|(name, _)| name.contains(only)) {
+        let matches = |name: &str| match only.strip_prefix('=') {
+            Some(exact) => name == exact,
+            None => name.contains(only),
+        };
+        for (name, f) in fns.iter_mut().filter(|(name, _)| matches(name)) {
             let start = Instant::now();
             let mut calls = 0u64;
             while match fixed {
