@@ -780,11 +780,16 @@ const CLIENT_PARAMS: [&str; 10] = [
 /// twice (equal keys are neighbours there), and that none is `Signature`, which the
 /// query gets after signing.
 fn unique_keys(sorted: &[(&str, &str)]) -> Result<(), Error> {
-    const SIGNATURE: &str = "Signature";
-    let repeated = sorted.windows(2).find(|w| w[0].0 == w[1].0).map(|w| w[0].0);
-    let Some(key) = repeated.or_else(|| {
-        let at = sorted.binary_search_by(|&(k, _)| k.cmp(SIGNATURE)).ok()?;
-        Some(sorted[at].0)
+    // It runs on every attempt: one pass, comparing lengths and first bytes before
+    // calling `memcmp` (sorted neighbours mostly differ there already).
+    let same = |a: &str, b: &str| {
+        a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+    };
+    let mut before = None;
+    let Some(key) = sorted.iter().find_map(|&(key, _)| {
+        let bad = before.is_some_and(|b| same(b, key)) || same(key, "Signature");
+        before = Some(key);
+        bad.then_some(key)
     }) else {
         return Ok(());
     };
