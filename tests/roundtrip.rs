@@ -192,3 +192,38 @@ async fn a_request_region_id_overrides_the_clients() {
         assert_eq!(req.param("Action.2"), Some("Stop"));
     }
 }
+
+/// Two fields whose generated keys overlap (a list `Tag` writes `Tag.1`): the macro cannot
+/// see it (it does not know which types are lists), the client refuses it before sending.
+#[aliyun_rpc(action = "TagThings", version = "2014-05-26", response = serde_json::Value)]
+pub struct OverlappingKeys {
+    pub tag: Vec<String>,
+    #[rpc(rename = "Tag.1")]
+    pub first_tag: String,
+}
+
+#[tokio::test]
+async fn overlapping_generated_keys_are_refused_before_sending() {
+    let server = MockServer::builder()
+        .credentials(Credentials::new(ID, SECRET))
+        .handler("TagThings", |_| MockResponse::ok(json!({})))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .credentials(Credentials::new(ID, SECRET))
+        .build()
+        .unwrap();
+    let request = OverlappingKeys {
+        tag: vec!["a".into()],
+        first_tag: "b".into(),
+    };
+    match client.call(&request).await {
+        Err(linkwan_runtime::Error::InvalidRequest(m)) => {
+            assert_eq!(m, "param `Tag.1` is given twice; a key may be sent once")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.request_count(), 0);
+}
