@@ -33,8 +33,9 @@ pub enum Error {
     /// The client is misconfigured (no credentials, a bad endpoint, …).
     #[error("configuration error: {0}")]
     Config(String),
-    /// A request param could not be written (e.g. a JSON param failed to serialize);
-    /// nothing was sent.
+    /// The request cannot be sent as written: a param could not be written (e.g. a JSON
+    /// param failed to serialize), a key is given twice, or a param is one the client sets
+    /// itself (`Action`, `Timestamp`, …). Nothing was sent.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     /// The HTTP exchange failed (connection refused or reset, TLS, a broken body, …).
