@@ -558,9 +558,10 @@ impl Client {
     ///
     /// A `RegionId` of the request's own (many products take one as a param) is sent
     /// instead of the client's, as the official SDKs do, rather than both. A key given
-    /// twice (by the request, or by the request and the client) is
-    /// [`Error::InvalidRequest`]: the official SDKs cannot send one, and servers take
-    /// one of its values while the signature covers both.
+    /// twice (by the request, or by the request and the client), or a param only the
+    /// client may set, is [`Error::InvalidRequest`]: the official SDKs keep params in a
+    /// map and cannot send a key twice, and which of two values a server would read is
+    /// not defined.
     fn sign(&self, spec: &CallSpec, params: &Params, stamp: Stamped<'_>) -> Result<String, Error> {
         let inner = &*self.inner;
         let Stamped { timestamp, nonce } = stamp;
@@ -584,7 +585,8 @@ impl Client {
             common[n] = (REGION_ID, region);
             n += 1;
         }
-        if let Some(token) = creds.security_token() {
+        let token = creds.security_token();
+        if let Some(token) = token {
             common[n] = ("SecurityToken", token);
             n += 1;
         }
@@ -597,15 +599,15 @@ impl Client {
         let key = &inner.signing_key;
         let method = spec.method.as_str();
         if count <= SIGN_STACK_SMALL {
-            sign_on_stack::<SIGN_STACK_SMALL>(method, common, params, key)
+            sign_on_stack::<SIGN_STACK_SMALL>(method, common, params, key, token.is_some())
         } else if count <= SIGN_STACK {
-            sign_on_stack::<SIGN_STACK>(method, common, params, key)
+            sign_on_stack::<SIGN_STACK>(method, common, params, key, token.is_some())
         } else {
             let mut heap = Vec::with_capacity(count);
             heap.extend_from_slice(common);
             heap.extend(params.iter());
             let query = signed_query_v1_with_key(method, &mut heap, key);
-            unique_keys(&heap).map(|()| query)
+            unique_keys(&heap, token.is_some()).map(|()| query)
         }
     }
 
@@ -746,6 +748,7 @@ fn sign_on_stack<const N: usize>(
     common: &[(&str, &str)],
     params: &Params,
     key: &SigningKey,
+    has_token: bool,
 ) -> Result<String, Error> {
     let mut stack = [("", ""); N];
     let count = (common.len() + params.len()).min(N);
@@ -755,7 +758,7 @@ fn sign_on_stack<const N: usize>(
         *slot = pair;
     }
     let query = signed_query_v1_with_key(method, &mut stack[..count], key);
-    unique_keys(&stack[..count]).map(|()| query)
+    unique_keys(&stack[..count], has_token).map(|()| query)
 }
 
 /// The `RegionId` param, which a request may set itself (see [`Client::sign`]).
@@ -777,9 +780,10 @@ const CLIENT_PARAMS: [&str; 10] = [
 ];
 
 /// Checks that no key of `sorted` (sorted by key, as the signer leaves them) is given
-/// twice (equal keys are neighbours there), and that none is `Signature`, which the
-/// query gets after signing.
-fn unique_keys(sorted: &[(&str, &str)]) -> Result<(), Error> {
+/// twice (equal keys are neighbours there), and that none is one of the client's that it
+/// did not write: `Signature` (added after signing), or `SecurityToken` when the
+/// credentials have none (`has_token`).
+fn unique_keys(sorted: &[(&str, &str)], has_token: bool) -> Result<(), Error> {
     // It runs on every attempt: one pass, comparing lengths and first bytes before
     // calling `memcmp` (sorted neighbours mostly differ there already).
     let same = |a: &str, b: &str| {
@@ -787,7 +791,9 @@ fn unique_keys(sorted: &[(&str, &str)]) -> Result<(), Error> {
     };
     let mut before = None;
     let Some(key) = sorted.iter().find_map(|&(key, _)| {
-        let bad = before.is_some_and(|b| same(b, key)) || same(key, "Signature");
+        let bad = before.is_some_and(|b| same(b, key))
+            || same(key, "Signature")
+            || (!has_token && same(key, "SecurityToken"));
         before = Some(key);
         bad.then_some(key)
     }) else {
@@ -795,8 +801,8 @@ fn unique_keys(sorted: &[(&str, &str)]) -> Result<(), Error> {
     };
     Err(Error::InvalidRequest(if CLIENT_PARAMS.contains(&key) {
         format!(
-            "param `{key}` is set by the client on every request; the request must not set it \
-             (rename the field, or leave it out)"
+            "param `{key}` is the client's to set (from its credentials and settings, or \
+             when signing); the request must not set it (rename the field, or leave it out)"
         )
     } else {
         format!("param `{key}` is given twice; a key may be sent once")

@@ -622,15 +622,19 @@ async fn a_key_given_twice_is_refused_before_sending() {
     for (params, wanted) in [
         (
             &[("Timestamp", "2020-01-01T00:00:00Z")][..],
-            "param `Timestamp` is set by the client on every request",
+            "param `Timestamp` is the client's to set",
         ),
         (
             &[("Signature", "x")][..],
-            "param `Signature` is set by the client on every request",
+            "param `Signature` is the client's to set",
         ),
         (
             &[("Action", "Other"), ("B", "1")][..],
-            "param `Action` is set by the client on every request",
+            "param `Action` is the client's to set",
+        ),
+        (
+            &[("SecurityToken", "not-from-credentials")][..],
+            "param `SecurityToken` is the client's to set",
         ),
         (
             &[("Tag.1", "a"), ("Name", "n"), ("Tag.1", "b")][..],
