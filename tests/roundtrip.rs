@@ -162,20 +162,27 @@ pub struct DescribeZones {
     pub action: Vec<String>,
 }
 
-#[tokio::test]
-async fn a_request_region_id_overrides_the_clients() {
+/// A mock server answering `action` with an empty object, and a client for it (with
+/// `region` as its `RegionId`, when given).
+async fn serve_empty(action: &str, region: Option<&str>) -> (MockServer, Client) {
     let server = MockServer::builder()
         .credentials(Credentials::new(ID, SECRET))
-        .handler("DescribeZones", |_| MockResponse::ok(json!({})))
+        .handler(action, |_| MockResponse::ok(json!({})))
         .start()
         .await
         .unwrap();
-    let client = Client::builder()
+    let mut builder = Client::builder()
         .endpoint(server.endpoint())
-        .credentials(Credentials::new(ID, SECRET))
-        .region_id("cn-shanghai")
-        .build()
-        .unwrap();
+        .credentials(Credentials::new(ID, SECRET));
+    if let Some(region) = region {
+        builder = builder.region_id(region);
+    }
+    (server, builder.build().unwrap())
+}
+
+#[tokio::test]
+async fn a_request_region_id_overrides_the_clients() {
+    let (server, client) = serve_empty("DescribeZones", Some("cn-shanghai")).await;
     for region in [Some("cn-beijing"), None] {
         let request = DescribeZones {
             region_id: region.map(Into::into),
@@ -204,17 +211,7 @@ pub struct OverlappingKeys {
 
 #[tokio::test]
 async fn overlapping_generated_keys_are_refused_before_sending() {
-    let server = MockServer::builder()
-        .credentials(Credentials::new(ID, SECRET))
-        .handler("TagThings", |_| MockResponse::ok(json!({})))
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .endpoint(server.endpoint())
-        .credentials(Credentials::new(ID, SECRET))
-        .build()
-        .unwrap();
+    let (server, client) = serve_empty("TagThings", None).await;
     let request = OverlappingKeys {
         tag: vec!["a".into()],
         first_tag: "b".into(),

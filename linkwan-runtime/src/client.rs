@@ -607,7 +607,7 @@ impl Client {
             heap.extend_from_slice(common);
             heap.extend(params.iter());
             let query = signed_query_v1_with_key(method, &mut heap, key);
-            unique_keys(&heap, token.is_some()).map(|()| query)
+            unique_keys(&heap, common, token.is_some()).map(|()| query)
         }
     }
 
@@ -758,32 +758,22 @@ fn sign_on_stack<const N: usize>(
         *slot = pair;
     }
     let query = signed_query_v1_with_key(method, &mut stack[..count], key);
-    unique_keys(&stack[..count], has_token).map(|()| query)
+    unique_keys(&stack[..count], common, has_token).map(|()| query)
 }
 
 /// The `RegionId` param, which a request may set itself (see [`Client::sign`]).
 const REGION_ID: &str = "RegionId";
 
-/// The params the client writes on every request (besides `RegionId`): a request that
-/// sets one of them is refused.
-const CLIENT_PARAMS: [&str; 10] = [
-    "AccessKeyId",
-    "Action",
-    "Format",
-    "SecurityToken",
-    "Signature",
-    "SignatureMethod",
-    "SignatureNonce",
-    "SignatureVersion",
-    "Timestamp",
-    "Version",
-];
-
 /// Checks that no key of `sorted` (sorted by key, as the signer leaves them) is given
 /// twice (equal keys are neighbours there), and that none is one of the client's that it
 /// did not write: `Signature` (added after signing), or `SecurityToken` when the
-/// credentials have none (`has_token`).
-fn unique_keys(sorted: &[(&str, &str)], has_token: bool) -> Result<(), Error> {
+/// credentials have none (`has_token`). A key given twice that is one of `common` (the
+/// client's own params) is reported as the client's.
+fn unique_keys(
+    sorted: &[(&str, &str)],
+    common: &[(&str, &str)],
+    has_token: bool,
+) -> Result<(), Error> {
     // It runs on every attempt: one pass, comparing lengths and first bytes before
     // calling `memcmp` (sorted neighbours mostly differ there already).
     let same = |a: &str, b: &str| {
@@ -799,7 +789,8 @@ fn unique_keys(sorted: &[(&str, &str)], has_token: bool) -> Result<(), Error> {
     }) else {
         return Ok(());
     };
-    Err(Error::InvalidRequest(if CLIENT_PARAMS.contains(&key) {
+    let clients = matches!(key, "Signature" | "SecurityToken") || common.iter().any(|p| p.0 == key);
+    Err(Error::InvalidRequest(if clients {
         format!(
             "param `{key}` is the client's to set (from its credentials and settings, or \
              when signing); the request must not set it (rename the field, or leave it out)"
