@@ -26,6 +26,23 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
             return out;
         }
     };
+    // A second `#[aliyun_rpc]` below this one: say so once, and leave the item to it
+    // unchanged (its own expansion checks it and implements the trait, so no conflicting
+    // impl follows).
+    if let Some(again) = input.attrs.iter().find(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "aliyun_rpc")
+    }) {
+        let err = syn::Error::new_spanned(
+            again,
+            "`#[aliyun_rpc]` is applied twice; a struct is one action, so keep one",
+        );
+        let mut out = err.to_compile_error();
+        out.extend(item);
+        return out;
+    }
     let cx = Ctxt::new();
     let args = args::parse(&cx, args);
     let cont = Container::from_ast(&cx, &input);

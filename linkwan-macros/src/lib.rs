@@ -198,9 +198,10 @@ use proc_macro::TokenStream;
 /// (`Action`, `Version`, `Format`, `Timestamp`, `AccessKeyId`, `SecurityToken`,
 /// `Signature`, `SignatureMethod`, `SignatureNonce`, `SignatureVersion`; the client
 /// refuses any other type that writes one at call time, and a `region_id` field is fine:
-/// its value is sent instead of the client's), and a field type that does not implement
-/// `RpcParam` (at the type). On error the struct is
-/// still emitted, so the rest of your code type-checks and no further errors pile up.
+/// its value is sent instead of the client's), the attribute applied twice (at the
+/// second), and a field type that does not implement `RpcParam` (at the type). On error
+/// the struct is still emitted, so the rest of your code type-checks and no further
+/// errors pile up.
 #[proc_macro_attribute]
 pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::aliyun_rpc(args.into(), item.into()).into()
