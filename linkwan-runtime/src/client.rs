@@ -1040,21 +1040,13 @@ mod tests {
     #[test]
     fn signed_query_has_every_common_param() {
         let c = client();
-        let spec = CallSpec {
-            action: Req::ACTION,
-            version: Req::VERSION,
-            method: Method::Post,
-            idempotent: false,
-        };
-        let mut params = Params::new();
-        Req.write_params(&mut params);
+        let (spec, params) = req_call();
         let mut buf = Stamp::default();
         let stamp = c.stamp(&mut buf);
         let q = c.sign(&spec, &params, stamp).unwrap();
         // The same stamp signs the same query (what a disputed signature is compared with).
         assert_eq!(c.sign(&spec, &params, stamp).unwrap(), q);
-        let pairs: std::collections::BTreeMap<String, String> =
-            serde_urlencoded::from_str(&q).unwrap();
+        let pairs = query_pairs(&q);
         assert_eq!(pairs["Action"], "RejectJoinPermissionAuthOrder");
         assert_eq!(pairs["Version"], "2018-12-30");
         assert_eq!(pairs["Format"], "JSON");
@@ -1079,21 +1071,13 @@ mod tests {
         let q2 = c
             .sign(&spec, &params, c.stamp(&mut Stamp::default()))
             .unwrap();
-        let pairs2: std::collections::BTreeMap<String, String> =
-            serde_urlencoded::from_str(&q2).unwrap();
+        let pairs2 = query_pairs(&q2);
         assert_ne!(pairs["SignatureNonce"], pairs2["SignatureNonce"]);
     }
 
     #[test]
     fn optional_common_params_are_sent_only_when_set() {
-        let spec = CallSpec {
-            action: Req::ACTION,
-            version: Req::VERSION,
-            method: Method::Post,
-            idempotent: false,
-        };
-        let mut params = Params::new();
-        Req.write_params(&mut params);
+        let (spec, params) = req_call();
         for (region, token) in [
             (None, None),
             (Some("cn-shanghai"), None),
@@ -1171,8 +1155,7 @@ mod tests {
             let q = c
                 .sign(&spec, &params, c.stamp(&mut Stamp::default()))
                 .unwrap();
-            let pairs: std::collections::BTreeMap<String, String> =
-                serde_urlencoded::from_str(&q).unwrap();
+            let pairs = query_pairs(&q);
             // Ten common params (RegionId and SecurityToken included), n, the signature.
             assert_eq!(pairs.len(), 10 + n + 1, "{n}: {q}");
             for i in 1..=n {
@@ -1201,8 +1184,7 @@ mod tests {
         let q = c
             .sign(&spec, &Params::new(), c.stamp(&mut Stamp::default()))
             .unwrap();
-        let pairs: std::collections::BTreeMap<String, String> =
-            serde_urlencoded::from_str(&q).unwrap();
+        let pairs = query_pairs(&q);
         let year: i64 = pairs["Timestamp"][..4].parse().unwrap();
         let now_year = time::civil_from_days(time::unix_now().div_euclid(86_400)).0;
         assert_eq!(year, now_year - 1);
@@ -1236,15 +1218,37 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn refused_connection_is_a_connect_error() {
-        // A port that was just free: nothing listens there.
+    /// [`Req`]'s call spec and params, as `call` makes them.
+    fn req_call() -> (CallSpec, Params) {
+        let spec = CallSpec {
+            action: Req::ACTION,
+            version: Req::VERSION,
+            method: Method::Post,
+            idempotent: false,
+        };
+        let mut params = Params::new();
+        Req.write_params(&mut params);
+        (spec, params)
+    }
+
+    /// A signed query's pairs, decoded.
+    fn query_pairs(query: &str) -> std::collections::BTreeMap<String, String> {
+        serde_urlencoded::from_str(query).unwrap()
+    }
+
+    /// A builder for a port that was just free (nothing listens there), with [`creds`].
+    fn refused_builder() -> ClientBuilder {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         drop(listener);
-        let c = Client::builder()
+        Client::builder()
             .endpoint(format!("http://127.0.0.1:{port}"))
             .credentials(creds())
+    }
+
+    #[tokio::test]
+    async fn refused_connection_is_a_connect_error() {
+        let c = refused_builder()
             .retry_policy(RetryPolicy::default().with_base_backoff(Duration::from_millis(1)))
             .build()
             .unwrap();
@@ -1273,12 +1277,7 @@ mod tests {
     #[tokio::test]
     async fn timeouts_too_long_to_represent_do_not_panic() {
         // Nothing listens on the port: the call fails fast, with no deadline overflow.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
-        let c = Client::builder()
-            .endpoint(format!("http://127.0.0.1:{port}"))
-            .credentials(creds())
+        let c = refused_builder()
             .timeout(Duration::MAX)
             .attempt_timeout(Duration::MAX)
             .retry_policy(
