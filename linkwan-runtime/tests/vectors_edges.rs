@@ -116,10 +116,7 @@ fn official_sdk_edge_vectors_match_every_entry_point() {
             assert_eq!(a, b, "{name}: both sort alike");
             assert_eq!(
                 signed.into_query(),
-                format!(
-                    "{canonical}&Signature={}",
-                    percent_encode(&case.signature)
-                ),
+                format!("{canonical}&Signature={}", percent_encode(&case.signature)),
                 "into_query of {name}"
             );
         }
