@@ -50,6 +50,8 @@ struct Call<'a> {
     ts_offset: i64,
     extra: Vec<(&'a str, &'a str)>,
     format: Option<&'a str>,
+    /// The `Content-Type` of a POST body.
+    content_type: &'a str,
 }
 
 impl<'a> Call<'a> {
@@ -62,6 +64,7 @@ impl<'a> Call<'a> {
             ts_offset: 0,
             extra,
             format: Some("JSON"),
+            content_type: "application/x-www-form-urlencoded",
         }
     }
 
@@ -84,7 +87,7 @@ impl<'a> Call<'a> {
         let client = HyperClient::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
         let req = if self.method == "POST" {
             http::Request::post(format!("{}/", server.endpoint()))
-                .header("content-type", "application/x-www-form-urlencoded")
+                .header("content-type", self.content_type)
                 .body(Full::new(Bytes::from(query)))
         } else {
             http::Request::get(format!("{}/?{query}", server.endpoint())).body(Full::default())
@@ -137,6 +140,39 @@ async fn accepts_a_correct_signature_post_and_get_with_reserved_and_unicode_valu
     assert_eq!(recorded.len(), 2);
     assert!(recorded.iter().all(|r| r.verified.is_ok()));
     assert_eq!(recorded[1].method, "GET");
+}
+
+#[tokio::test]
+async fn a_form_body_is_read_whatever_the_case_of_its_media_type() {
+    // Media types are case-insensitive (RFC 9110 8.3.1) and may carry parameters: a
+    // strict server reads all of these bodies as forms.
+    let server = server().await;
+    for content_type in [
+        "application/x-www-form-urlencoded",
+        "application/x-www-form-urlencoded; charset=UTF-8",
+        "application/x-www-form-urlencoded;charset=utf-8",
+        "Application/X-WWW-Form-Urlencoded",
+        "APPLICATION/X-WWW-FORM-URLENCODED ; charset=UTF-8",
+    ] {
+        let mut call = Call::new(vec![("OrderId", "123")]);
+        call.content_type = content_type;
+        let (status, body) = call.send(&server).await;
+        assert_eq!(status, 200, "{content_type}: {body}");
+    }
+    // Another media type is not a form: its body is not read, so the params are missing.
+    for content_type in [
+        "application/x-www-form-urlencoded-not",
+        "text/plain",
+        "application/json",
+    ] {
+        let mut call = Call::new(vec![("OrderId", "123")]);
+        call.content_type = content_type;
+        assert_eq!(
+            call.send(&server).await.0,
+            400,
+            "{content_type}: the body must not be read"
+        );
+    }
 }
 
 #[tokio::test]

@@ -25,6 +25,11 @@
 //! # }
 //! ```
 //!
+//! Params are read from the query string and, for a body whose media type is
+//! `application/x-www-form-urlencoded` (in any case, with or without `; charset=...`),
+//! from the body: the official SDKs send the common params in the query and the action's
+//! in a form body, the crate's `Client` sends everything in the body.
+//!
 //! What the server checks, in the platform's order, and what it answers:
 //!
 //! | check | code | status |

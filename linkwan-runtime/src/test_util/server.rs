@@ -336,12 +336,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     if let Some(query) = parts.uri.query() {
         decode_into(query.as_bytes(), &mut params);
     }
-    let is_form = parts
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
+    if is_form(&parts.headers) {
         decode_into(&body, &mut params);
     }
     let wants_json = params
@@ -395,6 +390,20 @@ fn error_code(answer: &MockResponse) -> String {
         .and_then(|c| c.as_str())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Whether the body is a form: the media type, without its parameters (`; charset=...`),
+/// is `application/x-www-form-urlencoded` in any case, as media types are case-insensitive
+/// (RFC 9110, 8.3.1).
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 fn decode_into(input: &[u8], params: &mut BTreeMap<String, String>) {
