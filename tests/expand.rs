@@ -463,3 +463,48 @@ fn lifetimes_and_raw_identifiers() {
         ])
     );
 }
+
+/// `#[aliyun_rpc]` sees the struct before `#[cfg]` is evaluated (unlike a derive): a
+/// field that is configured out is not written, and fields that exclude each other may
+/// share a wire name.
+#[aliyun_rpc(action = "Configured", version = "2019-03-01")]
+pub struct Configured {
+    pub kept: String,
+    #[cfg(any())]
+    pub configured_out: std::time::Duration,
+    #[cfg(test)]
+    #[rpc(rename = "Present")]
+    pub configured_in: u8,
+    #[cfg(any())]
+    pub id: String,
+    #[cfg(not(any()))]
+    pub id: u64,
+    #[cfg(any())]
+    #[rpc(json)]
+    pub choice: Vec<u8>,
+    #[cfg(not(any()))]
+    #[rpc(rename = "Choice")]
+    pub choice_text: String,
+}
+
+#[derive(Deserialize)]
+pub struct ConfiguredResponse {}
+
+#[test]
+fn cfg_on_fields() {
+    let request = Configured {
+        kept: "k".into(),
+        configured_in: 1,
+        id: 7,
+        choice_text: "c".into(),
+    };
+    assert_eq!(
+        params_of(&request),
+        pairs(&[
+            ("Kept", "k"),
+            ("Present", "1"),
+            ("Id", "7"),
+            ("Choice", "c")
+        ])
+    );
+}

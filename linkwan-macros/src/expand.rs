@@ -163,21 +163,28 @@ fn write_field(
     let member = field.ident;
     let ty = &field.original.ty;
     let span = ty.span();
-    if field.attrs.json.is_none() {
-        return quote_spanned! {span=>
+    // A field configured out by `#[cfg]` is not written either.
+    let cfgs = &field.cfgs;
+    let write = if field.attrs.json.is_none() {
+        quote_spanned! {span=>
             <#ty as #private::RpcParam>::write_param(&self.#member, #name, #out);
-        };
-    }
-    match option_inner(ty) {
-        // `Option<T>` with `json`: omitted when `None`, like every other `Option`.
-        Some(inner) => quote_spanned! {span=>
-            if let #private::Option::Some(__value) = &self.#member {
-                <#inner as #private::JsonParam>::write_json(__value, #name, #out);
-            }
-        },
-        None => quote_spanned! {span=>
-            <#ty as #private::JsonParam>::write_json(&self.#member, #name, #out);
-        },
+        }
+    } else {
+        match option_inner(ty) {
+            // `Option<T>` with `json`: omitted when `None`, like every other `Option`.
+            Some(inner) => quote_spanned! {span=>
+                if let #private::Option::Some(__value) = &self.#member {
+                    <#inner as #private::JsonParam>::write_json(__value, #name, #out);
+                }
+            },
+            None => quote_spanned! {span=>
+                <#ty as #private::JsonParam>::write_json(&self.#member, #name, #out);
+            },
+        }
+    };
+    match cfgs.is_empty() {
+        true => write,
+        false => quote!(#(#cfgs)* { #write }),
     }
 }
 

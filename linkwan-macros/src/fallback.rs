@@ -13,7 +13,15 @@ pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
     if crate::attr::derives_rpc_param(&input.attrs) {
         return item;
     }
-    let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !crate::attr::is_rpc(a));
+    // Also a `#[cfg_attr]` holding an `rpc` (already an error): rustc would expand it to
+    // an `#[rpc]` it does not know, a second error.
+    let ours = |a: &syn::Attribute| {
+        crate::attr::is_rpc(a)
+            || crate::attr::in_cfg_attr(a)
+                .iter()
+                .any(|p| p.is_ident(crate::symbol::RPC))
+    };
+    let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !ours(a));
     keep(&mut item.attrs);
     match &mut item.data {
         Data::Struct(data) => data.fields.iter_mut().for_each(|f| keep(&mut f.attrs)),

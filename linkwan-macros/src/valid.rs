@@ -1,7 +1,7 @@
 //! Every semantic rule, in one place. Parsing only recorded what was written.
 
 use crate::args::Args;
-use crate::ast::{Container, Shape};
+use crate::ast::{Container, Field, Shape};
 use crate::ctxt::Ctxt;
 use crate::symbol;
 use proc_macro2::Span;
@@ -171,9 +171,27 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
     let Shape::Named(fields) = &cont.shape else {
         return;
     };
-    let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    // Per wire name, the fields sent under it so far.
+    let mut seen: HashMap<&str, Vec<&Field>> = HashMap::new();
     for field in fields {
         let attrs = &field.attrs;
+        for path in &attrs.conditional {
+            let (key, fix) = if path.is_ident(symbol::RPC) {
+                (
+                    "rpc",
+                    "write `#[rpc(...)]` on its own, or use two fields with `#[cfg]`",
+                )
+            } else {
+                ("cfg", "write the field's condition as one `#[cfg(...)]`")
+            };
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`{key}` inside `#[cfg_attr]` is not supported: {name} reads field \
+                     attributes before their conditions are evaluated; {fix}"
+                ),
+            );
+        }
         if attrs.skip.is_some() {
             if let Some(rename) = &attrs.rename {
                 cx.error_spanned_by(rename, "`rename` has no effect on a `skip`ped field");
@@ -220,20 +238,23 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
             }
             continue;
         }
-        match seen.get(field.wire_name.as_str()) {
-            Some(first) => {
-                let msg = format!(
-                    "duplicate wire name `{}`: field `{}` is already sent as `{}`",
-                    field.wire_name, first, field.wire_name
-                );
-                match &attrs.rename {
-                    Some(rename) => cx.error_spanned_by(rename, msg),
-                    None => cx.error_spanned_by(field.ident, msg),
-                }
+        let earlier = seen.entry(&field.wire_name).or_default();
+        // Two fields are sent together in every build where the one with more `#[cfg]`s
+        // exists. A field name declared twice is rustc's to report.
+        let together = earlier.iter().find(|other| {
+            other.ident != field.ident && (other.always_with(field) || field.always_with(other))
+        });
+        if let Some(first) = together {
+            let msg = format!(
+                "duplicate wire name `{}`: field `{}` is already sent as `{}`",
+                field.wire_name, first.ident, field.wire_name
+            );
+            match &attrs.rename {
+                Some(rename) => cx.error_spanned_by(rename, msg),
+                None => cx.error_spanned_by(field.ident, msg),
             }
-            None => {
-                seen.insert(&field.wire_name, field.ident);
-            }
+        } else {
+            earlier.push(field);
         }
     }
 }
