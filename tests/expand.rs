@@ -508,3 +508,36 @@ fn cfg_on_fields() {
         ])
     );
 }
+
+/// A field type that comes from a `macro_rules!` fragment (`$ty:ty`, a group that is
+/// invisible in the source) is still seen as `Option<T>`: with `#[rpc(json)]`, `None`
+/// is omitted, not sent as `null`.
+macro_rules! json_option_request {
+    ($name:ident, $action:literal, $ty:ty) => {
+        #[aliyun_rpc(action = $action, version = "2019-03-01")]
+        pub struct $name {
+            #[rpc(json)]
+            pub config: $ty,
+        }
+    };
+}
+
+json_option_request!(FromMacro, "FromMacro", Option<Config>);
+
+#[derive(Deserialize)]
+pub struct FromMacroResponse {}
+
+#[test]
+fn json_option_from_a_macro_fragment() {
+    assert!(params_of(&FromMacro { config: None }).is_empty());
+    let some = FromMacro {
+        config: Some(Config {
+            rx_delay: 3,
+            class: "B",
+        }),
+    };
+    assert_eq!(
+        params_of(&some),
+        pairs(&[("Config", r#"{"rx_delay":3,"class":"B"}"#)])
+    );
+}

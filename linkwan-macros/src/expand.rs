@@ -188,9 +188,15 @@ fn write_field(
     }
 }
 
-/// `T` when `ty` is spelled `Option<T>` (or `std::option::Option<T>`, `core::...`).
+/// `T` when `ty` is spelled `Option<T>` (or `std::option::Option<T>`, `core::...`), also
+/// in parentheses or in the invisible group of a `macro_rules!` `$ty:ty` fragment.
 fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
+    let path = match ty {
+        Type::Path(path) => path,
+        Type::Group(group) => return option_inner(&group.elem),
+        Type::Paren(paren) => return option_inner(&paren.elem),
+        _ => return None,
+    };
     if path.qself.is_some() {
         return None;
     }
@@ -234,6 +240,16 @@ mod tests {
             Some("Vec < u8 >")
         );
         assert_eq!(inner("core::option::Option<T>").as_deref(), Some("T"));
+        // In parentheses, and in a `macro_rules!` `$ty:ty` fragment's invisible group.
+        assert_eq!(inner("(Option<u32>)").as_deref(), Some("u32"));
+        let group =
+            proc_macro2::Group::new(proc_macro2::Delimiter::None, quote::quote!(Option<String>));
+        let ty: syn::Type = syn::parse2(group.into_token_stream()).unwrap();
+        assert!(matches!(ty, syn::Type::Group(_)));
+        assert_eq!(
+            option_inner(&ty).map(|t| t.to_token_stream().to_string()),
+            Some("String".to_owned())
+        );
         for not_option in [
             "u32",
             "Vec<u32>",
