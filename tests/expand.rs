@@ -541,3 +541,23 @@ fn json_option_from_a_macro_fragment() {
         pairs(&[("Config", r#"{"rx_delay":3,"class":"B"}"#)])
     );
 }
+
+/// Keys may be written as raw identifiers (`r#action`), like any Rust identifier.
+#[aliyun_rpc(r#action = "RawKeys", r#version = "2019-03-01", r#idempotent)]
+pub struct RawKeys {
+    #[rpc(r#rename = "Renamed")]
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+pub struct RawKeysResponse {}
+
+#[test]
+fn raw_identifier_keys() {
+    assert_eq!(
+        params_of(&RawKeys { name: "n".into() }),
+        pairs(&[("Renamed", "n")])
+    );
+    assert_eq!(RawKeys::ACTION, "RawKeys");
+    assert!(idempotent::<RawKeys>());
+}

@@ -4,6 +4,7 @@ use crate::ctxt::Ctxt;
 use crate::symbol::{
     self, CFG, CFG_ATTR, CONTAINER_KEYS, CRATE, FIELD_KEYS, JSON, RENAME, RPC, SKIP,
 };
+use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -170,7 +171,8 @@ pub(crate) fn key_name(
     what: &str,
     valid: &[&'static str],
 ) -> Option<&'static str> {
-    let name = meta.path.get_ident().map(|i| i.to_string());
+    // `r#action` is `action` written raw, as anywhere in Rust.
+    let name = meta.path.get_ident().map(|i| i.unraw().to_string());
     match name.and_then(|n| valid.iter().find(|v| **v == n)) {
         Some(known) => Some(*known),
         None => {
@@ -218,16 +220,42 @@ pub(crate) fn lit_str(
     if !expect_eq(cx, meta, key, example) {
         return None;
     }
-    match meta.input.peek(LitStr) {
-        true => meta.input.parse::<LitStr>().ok(),
-        false => {
+    if !meta.input.peek(LitStr) {
+        if rustc_reports_literal(meta.input) {
+            skip_value(meta.input);
+        } else {
             error_here(
                 cx,
-                meta.input,
+                meta,
                 &format!("`{key}` takes a string literal: `{key} = {example}`"),
             );
-            None
         }
+        return None;
+    }
+    let lit = meta.input.parse::<LitStr>().ok()?;
+    if !lit.suffix().is_empty() {
+        cx.error_spanned_by(
+            &lit,
+            format!(
+                "`{key}` takes a string literal without a suffix: `{key} = \"{}\"`",
+                lit.value().escape_debug()
+            ),
+        );
+        return None;
+    }
+    Some(lit)
+}
+
+/// Whether the next token is a string literal that syn could not read: one with an
+/// invalid escape (`"\q"`, `"\u{D800}"`), which rustc's lexer has already reported.
+/// Saying "takes a string literal" as well would be a second, wrong error.
+fn rustc_reports_literal(input: ParseStream) -> bool {
+    match input.fork().parse::<syn::Lit>() {
+        Ok(syn::Lit::Verbatim(lit)) => {
+            let text = lit.to_string();
+            text.starts_with('"') || text.starts_with("r\"") || text.starts_with("r#")
+        }
+        _ => false,
     }
 }
 
@@ -254,7 +282,7 @@ fn flag(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) {
     if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
         error_here(
             cx,
-            meta.input,
+            meta,
             &format!("`{key}` is a flag and takes no value: write `{key}`"),
         );
     }
@@ -275,10 +303,17 @@ pub(crate) fn expect_eq(cx: &Ctxt, meta: &ParseNestedMeta, key: &str, example: &
     }
 }
 
-/// Records `msg` at the next token and skips to the next `,`.
-pub(crate) fn error_here(cx: &Ctxt, input: ParseStream, msg: &str) {
-    cx.syn_error(input.error(msg));
-    skip_value(input);
+/// Records `msg` at the next token (at the key when nothing follows it) and skips to the
+/// next `,`.
+pub(crate) fn error_here(cx: &Ctxt, meta: &ParseNestedMeta, msg: &str) {
+    if meta.input.is_empty() {
+        // syn would point at the end of the arguments: the whole attribute, for
+        // `#[aliyun_rpc(...)]`, or its closing parenthesis.
+        cx.error_spanned_by(&meta.path, msg);
+    } else {
+        cx.syn_error(meta.input.error(msg));
+        skip_value(meta.input);
+    }
 }
 
 /// Skips token trees up to (not including) the next top-level `,`, so parsing continues

@@ -61,6 +61,7 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
             // without a second error about a `<Name>Response` nobody asked for.
             let unit: Type = syn::parse_quote!(());
             let response = match &args.response {
+                Some(ty) if valid::response_problem(ty).is_some() => Some(&unit),
                 Some(ty) => Some(ty),
                 None if args.written.contains(&symbol::RESPONSE) => Some(&unit),
                 None => None,

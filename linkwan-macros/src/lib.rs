@@ -195,9 +195,10 @@ use proc_macro::TokenStream;
 ///
 /// Every mistake is reported at the token that is wrong, and all mistakes in one item are
 /// reported together: a missing `action` or `version` (at the attribute), an unknown key
-/// (with the closest valid one suggested) or a key given twice, a malformed `version`, an
-/// empty or non-alphanumeric `action`, a `method` other than `"POST"`/`"GET"`, an enum,
-/// union, tuple or unit struct, a type parameter, an unknown, malformed or repeated field
+/// (with the closest valid one suggested) or a key given twice, a string with a suffix
+/// (`"A"x`), a malformed `version`, an empty or non-alphanumeric `action`, a `method`
+/// other than `"POST"`/`"GET"`, a `response` of `_` or `impl Trait`, an enum, union,
+/// tuple or unit struct, a type parameter, an unknown, malformed or repeated field
 /// attribute, `rpc` or `cfg` inside a field's `#[cfg_attr]`, an empty `rename`, two
 /// fields sent together under the same wire name (at the second), a string, `bool` or
 /// number field sent under a name the client sets on every request

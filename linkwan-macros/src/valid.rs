@@ -46,6 +46,25 @@ pub fn check_args(cx: &Ctxt, args: &Args) {
     if let Some(method) = &args.method {
         check_method(cx, method);
     }
+    if let Some(response) = &args.response {
+        if let Some(problem) = response_problem(response) {
+            cx.error_spanned_by(response, problem);
+        }
+    }
+}
+
+/// Why `response = ty` cannot be the associated type, if it cannot: rustc would report
+/// these in the generated impl, in its own words (and twice for `impl Trait`).
+pub fn response_problem(ty: &syn::Type) -> Option<&'static str> {
+    match ty {
+        syn::Type::Infer(_) => Some("`response` must name a type; `_` cannot be inferred here"),
+        syn::Type::ImplTrait(_) => {
+            Some("`response` must name a concrete type, not `impl Trait`: `response = MyResponse`")
+        }
+        syn::Type::Group(g) => response_problem(&g.elem),
+        syn::Type::Paren(p) => response_problem(&p.elem),
+        _ => None,
+    }
 }
 
 fn check_action(cx: &Ctxt, lit: &LitStr) {
@@ -316,7 +335,19 @@ fn sends_bare_name(ty: &syn::Type) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{sends_bare_name, version_problem};
+    use super::{response_problem, sends_bare_name, version_problem};
+
+    #[test]
+    fn response_types() {
+        for bad in ["_", "impl serde::de::DeserializeOwned", "(_)"] {
+            let ty: syn::Type = syn::parse_str(bad).unwrap();
+            assert!(response_problem(&ty).is_some(), "{bad}");
+        }
+        for ok in ["MyResponse", "Self", "serde_json::Value", "Vec<Item>", "()"] {
+            let ty: syn::Type = syn::parse_str(ok).unwrap();
+            assert_eq!(response_problem(&ty), None, "{ok}");
+        }
+    }
 
     #[test]
     fn bare_names() {
