@@ -49,11 +49,11 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     valid::check_args(&cx, &args);
     valid::check_container(&cx, &cont, Macro::AliyunRpc);
     valid::check_request_attrs(&cx, &input.attrs);
-    let krate = crate_path(args.krate.as_ref());
+    let private = private_path(args.krate.as_ref());
     let item = fallback::strip_rpc_attrs(&input);
     match cx.check() {
         Ok(()) => {
-            let imp = impl_rpc_request(&krate, &args, &cont);
+            let imp = impl_rpc_request(&private, &args, &cont);
             quote!(#item #imp)
         }
         Err(err) => {
@@ -66,7 +66,7 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
                 None if args.written.contains(&symbol::RESPONSE) => Some(&unit),
                 None => None,
             };
-            fallback::request(err, &input, &krate, response, item)
+            fallback::request(err, &input, &private, response, item)
         }
     }
 }
@@ -81,22 +81,30 @@ pub fn derive_rpc_param(item: TokenStream) -> TokenStream {
     let attrs = attr::container(&cx, &input.attrs);
     let cont = Container::from_ast(&cx, &input);
     valid::check_container(&cx, &cont, Macro::DeriveRpcParam);
-    let krate = crate_path(attrs.krate.as_ref());
+    let private = private_path(attrs.krate.as_ref());
     match cx.check() {
-        Ok(()) => impl_rpc_param(&krate, &cont),
-        Err(err) => fallback::param(err, &input, &krate),
+        Ok(()) => impl_rpc_param(&private, &cont),
+        Err(err) => fallback::param(err, &input, &private),
     }
 }
 
-fn crate_path(krate: Option<&Path>) -> Path {
+/// `<crate>::__private`, where every expansion names what it needs. After a
+/// `crate = "path"`, spanned at that string, so a path that does not lead to the runtime
+/// is reported where it was written, not at the whole attribute.
+fn private_path(krate: Option<&Path>) -> TokenStream {
     match krate {
-        Some(path) => path.clone(),
-        None => syn::parse_quote!(::linkwan_runtime),
+        Some(path) => {
+            let span = path
+                .segments
+                .last()
+                .map_or_else(Span::call_site, |s| s.ident.span());
+            quote_spanned!(span=> #path::__private)
+        }
+        None => quote!(::linkwan_runtime::__private),
     }
 }
 
-fn impl_rpc_request(krate: &Path, args: &Args, cont: &Container) -> TokenStream {
-    let private = quote!(#krate::__private);
+fn impl_rpc_request(private: &TokenStream, args: &Args, cont: &Container) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
     let response = match &args.response {
@@ -116,7 +124,7 @@ fn impl_rpc_request(krate: &Path, args: &Args, cont: &Container) -> TokenStream 
     let params = quote!(__params);
     let writes = cont.sent_fields().map(|field| {
         let name = &field.wire_name;
-        write_field(&private, field, &quote!(#name), &params)
+        write_field(private, field, &quote!(#name), &params)
     });
     quote! {
         #[automatically_derived]
@@ -134,15 +142,14 @@ fn impl_rpc_request(krate: &Path, args: &Args, cont: &Container) -> TokenStream 
     }
 }
 
-fn impl_rpc_param(krate: &Path, cont: &Container) -> TokenStream {
-    let private = quote!(#krate::__private);
+fn impl_rpc_param(private: &TokenStream, cont: &Container) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
     let out = quote!(__out);
     let writes = cont.sent_fields().map(|field| {
         let key = &field.wire_name;
         let name = quote!(&#private::nested_key(__name, #key));
-        write_field(&private, field, &name, &out)
+        write_field(private, field, &name, &out)
     });
     quote! {
         #[automatically_derived]

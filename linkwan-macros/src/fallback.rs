@@ -4,7 +4,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{Data, DeriveInput, GenericParam, Path, Type};
+use syn::{Data, DeriveInput, GenericParam, Type};
 
 /// The item with every `#[rpc(...)]` removed (struct, fields, variants' fields), unless
 /// the item also derives `RpcParam`, which declares `rpc` as its helper and reads them.
@@ -52,7 +52,7 @@ fn has_type_params(input: &DeriveInput) -> bool {
 pub fn request(
     err: syn::Error,
     input: &DeriveInput,
-    krate: &Path,
+    private: &TokenStream,
     response: Option<&Type>,
     item: DeriveInput,
 ) -> TokenStream {
@@ -60,7 +60,6 @@ pub fn request(
     if has_type_params(input) {
         return quote!(#errors #item);
     }
-    let private = quote!(#krate::__private);
     let ident = &input.ident;
     let response = match response {
         Some(ty) => quote!(#ty),
@@ -84,12 +83,11 @@ pub fn request(
 }
 
 /// `#[derive(RpcParam)]` failed: errors and a placeholder `RpcParam` impl.
-pub fn param(err: syn::Error, input: &DeriveInput, krate: &Path) -> TokenStream {
+pub fn param(err: syn::Error, input: &DeriveInput, private: &TokenStream) -> TokenStream {
     let errors = err.to_compile_error();
     if has_type_params(input) {
         return errors;
     }
-    let private = quote!(#krate::__private);
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
