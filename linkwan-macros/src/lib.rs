@@ -131,7 +131,10 @@ use proc_macro::TokenStream;
 /// a derive, an attribute macro sees the fields before their conditions are evaluated,
 /// so `rpc` (or `cfg`) inside a field's `#[cfg_attr(...)]` is a compile error.
 ///
-/// `#[aliyun_rpc]` may come before or after the struct's other attributes and derives.
+/// `#[aliyun_rpc]` may come before or after the struct's other attributes and derives,
+/// with one exception: a struct that also derives `RpcParam` with `#[rpc(crate = "...")]`
+/// on the struct must write that derive below `#[aliyun_rpc]`, which cannot see a derive
+/// above it.
 ///
 /// ```
 /// use linkwan_runtime::{aliyun_rpc, Method, Params, RpcParam, RpcRequest};

@@ -141,11 +141,14 @@ pub fn check_request_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) {
     if crate::attr::derives_rpc_param(attrs) {
         return;
     }
+    // A derive written above `#[aliyun_rpc]` has already run and is gone from the
+    // attributes seen here: the message says how to keep it visible.
     for attr in attrs.iter().filter(|a| crate::attr::is_rpc(a)) {
         cx.error_spanned_by(
             attr,
             "`#[rpc(...)]` on the struct is for `#[derive(RpcParam)]`; \
-             put request keys in `#[aliyun_rpc(...)]`",
+             put request keys in `#[aliyun_rpc(...)]` (if the struct derives `RpcParam`, \
+             write that derive below `#[aliyun_rpc]`, which cannot see a derive above it)",
         );
     }
 }
