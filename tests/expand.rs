@@ -463,3 +463,101 @@ fn lifetimes_and_raw_identifiers() {
         ])
     );
 }
+
+/// `#[aliyun_rpc]` sees the struct before `#[cfg]` is evaluated (unlike a derive): a
+/// field that is configured out is not written, and fields that exclude each other may
+/// share a wire name.
+#[aliyun_rpc(action = "Configured", version = "2019-03-01")]
+pub struct Configured {
+    pub kept: String,
+    #[cfg(any())]
+    pub configured_out: std::time::Duration,
+    #[cfg(test)]
+    #[rpc(rename = "Present")]
+    pub configured_in: u8,
+    #[cfg(any())]
+    pub id: String,
+    #[cfg(not(any()))]
+    pub id: u64,
+    #[cfg(any())]
+    #[rpc(json)]
+    pub choice: Vec<u8>,
+    #[cfg(not(any()))]
+    #[rpc(rename = "Choice")]
+    pub choice_text: String,
+}
+
+#[derive(Deserialize)]
+pub struct ConfiguredResponse {}
+
+#[test]
+fn cfg_on_fields() {
+    let request = Configured {
+        kept: "k".into(),
+        configured_in: 1,
+        id: 7,
+        choice_text: "c".into(),
+    };
+    assert_eq!(
+        params_of(&request),
+        pairs(&[
+            ("Kept", "k"),
+            ("Present", "1"),
+            ("Id", "7"),
+            ("Choice", "c")
+        ])
+    );
+}
+
+/// A field type that comes from a `macro_rules!` fragment (`$ty:ty`, a group that is
+/// invisible in the source) is still seen as `Option<T>`: with `#[rpc(json)]`, `None`
+/// is omitted, not sent as `null`.
+macro_rules! json_option_request {
+    ($name:ident, $action:literal, $ty:ty) => {
+        #[aliyun_rpc(action = $action, version = "2019-03-01")]
+        pub struct $name {
+            #[rpc(json)]
+            pub config: $ty,
+        }
+    };
+}
+
+json_option_request!(FromMacro, "FromMacro", Option<Config>);
+
+#[derive(Deserialize)]
+pub struct FromMacroResponse {}
+
+#[test]
+fn json_option_from_a_macro_fragment() {
+    assert!(params_of(&FromMacro { config: None }).is_empty());
+    let some = FromMacro {
+        config: Some(Config {
+            rx_delay: 3,
+            class: "B",
+        }),
+    };
+    assert_eq!(
+        params_of(&some),
+        pairs(&[("Config", r#"{"rx_delay":3,"class":"B"}"#)])
+    );
+}
+
+/// Keys may be written as raw identifiers (`r#action`), like any Rust identifier.
+#[aliyun_rpc(r#action = "RawKeys", r#version = "2019-03-01", r#idempotent)]
+pub struct RawKeys {
+    #[rpc(r#rename = "Renamed")]
+    pub name: String,
+}
+
+#[derive(Deserialize)]
+pub struct RawKeysResponse {}
+
+#[test]
+fn raw_identifier_keys() {
+    assert_eq!(
+        params_of(&RawKeys { name: "n".into() }),
+        pairs(&[("Renamed", "n")])
+    );
+    assert_eq!(RawKeys::ACTION, "RawKeys");
+    assert!(idempotent::<RawKeys>());
+}

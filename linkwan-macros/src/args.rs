@@ -4,6 +4,7 @@ use crate::attr::{crate_path, error_here, expect_eq, first_time, key_name, lit_s
 use crate::ctxt::Ctxt;
 use crate::symbol::{self, ACTION, CRATE, IDEMPOTENT, METHOD, RESPONSE, STRUCT_KEYS, VERSION};
 use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::{LitBool, LitStr, Path, Token, Type};
 
@@ -33,7 +34,7 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
         let typo_of = meta
             .path
             .get_ident()
-            .and_then(|i| symbol::closest(&i.to_string(), STRUCT_KEYS));
+            .and_then(|i| symbol::closest(&i.unraw().to_string(), STRUCT_KEYS));
         let Some(key) = key_name(cx, &meta, "key", STRUCT_KEYS) else {
             args.written.extend(typo_of);
             return Ok(());
@@ -60,8 +61,15 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
                     if meta.input.peek(LitStr) {
                         error_here(
                             cx,
-                            meta.input,
+                            &meta,
                             "`response` takes a type, not a string: `response = MyResponse`",
+                        );
+                        None
+                    } else if meta.input.is_empty() || meta.input.peek(Token![,]) {
+                        error_here(
+                            cx,
+                            &meta,
+                            "`response` takes a type: `response = MyResponse`",
                         );
                         None
                     } else {
@@ -82,21 +90,23 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
                 };
             }
             IDEMPOTENT => {
+                const MSG: &str =
+                    "`idempotent` is a flag: write `idempotent` or `idempotent = true`/`false`";
                 args.idempotent = if meta.input.peek(Token![=]) {
                     let _ = meta.input.parse::<Token![=]>();
                     match meta.input.peek(LitBool) {
                         true => meta.input.parse::<LitBool>().ok().map(|b| b.value),
                         false => {
-                            error_here(
-                                cx,
-                                meta.input,
-                                "`idempotent` is a flag: write `idempotent` or `idempotent = true`/`false`",
-                            );
+                            error_here(cx, &meta, MSG);
                             None
                         }
                     }
-                } else {
+                } else if meta.input.is_empty() || meta.input.peek(Token![,]) {
                     Some(true)
+                } else {
+                    // `idempotent(true)`: reported here, and the keys after it still read.
+                    error_here(cx, &meta, MSG);
+                    None
                 };
             }
             _ => unreachable!("key_name only returns known keys"),

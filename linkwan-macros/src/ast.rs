@@ -3,6 +3,7 @@
 use crate::attr::{self, FieldAttrs};
 use crate::case::to_pascal_case;
 use crate::ctxt::Ctxt;
+use quote::ToTokens;
 use syn::{Data, DeriveInput, Fields, Generics, Ident};
 
 /// The annotated item.
@@ -32,6 +33,9 @@ pub struct Field<'a> {
     pub original: &'a syn::Field,
     pub ident: &'a Ident,
     pub attrs: FieldAttrs,
+    /// The field's `#[cfg(...)]`s: `#[aliyun_rpc]` sees the struct before they are
+    /// evaluated, so the field's write carries them too.
+    pub cfgs: Vec<&'a syn::Attribute>,
     /// `rename`, else the PascalCase field name.
     pub wire_name: String,
 }
@@ -61,17 +65,38 @@ impl<'a> Container<'a> {
         }
     }
 
-    /// The fields that are sent (not `skip`ped).
+    /// The fields that are sent: not `skip`ped, and not a second declaration of a field
+    /// name (rustc reports that; writing it would add a type mismatch after its error).
     pub fn sent_fields(&self) -> impl Iterator<Item = &Field<'a>> {
         let fields: &[Field<'a>] = match &self.shape {
             Shape::Named(fields) => fields,
             _ => &[],
         };
-        fields.iter().filter(|f| f.attrs.skip.is_none())
+        fields.iter().enumerate().filter_map(|(i, field)| {
+            let redeclared = fields[..i]
+                .iter()
+                .any(|earlier| earlier.ident == field.ident && earlier.always_with(field));
+            (field.attrs.skip.is_none() && !redeclared).then_some(field)
+        })
     }
 }
 
 impl<'a> Field<'a> {
+    /// Whether this field exists in every build where `other` does: its `#[cfg]`s are
+    /// among `other`'s (a field without `#[cfg]` always exists). Conditions are compared
+    /// as written; `#[cfg(a)]` and `#[cfg(not(a))]` may exclude each other.
+    pub fn always_with(&self, other: &Field) -> bool {
+        let theirs = other.cfg_text();
+        self.cfg_text().iter().all(|c| theirs.contains(c))
+    }
+
+    fn cfg_text(&self) -> Vec<String> {
+        self.cfgs
+            .iter()
+            .map(|a| a.meta.to_token_stream().to_string())
+            .collect()
+    }
+
     fn from_ast(cx: &Ctxt, field: &'a syn::Field) -> Option<Self> {
         let ident = field.ident.as_ref()?;
         let attrs = attr::field(cx, &field.attrs);
@@ -83,6 +108,7 @@ impl<'a> Field<'a> {
             original: field,
             ident,
             attrs,
+            cfgs: field.attrs.iter().filter(|a| attr::is_cfg(a)).collect(),
             wire_name,
         })
     }

@@ -1,9 +1,13 @@
 //! `#[rpc(...)]` helper attributes: parsed into what was written, judged later in `valid.rs`.
 
 use crate::ctxt::Ctxt;
-use crate::symbol::{self, CONTAINER_KEYS, CRATE, FIELD_KEYS, JSON, RENAME, RPC, SKIP};
+use crate::symbol::{
+    self, CFG, CFG_ATTR, CONTAINER_KEYS, CRATE, FIELD_KEYS, JSON, RENAME, RPC, SKIP,
+};
+use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
-use syn::parse::ParseStream;
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
 use syn::{Attribute, LitStr, Path, Token};
 
 /// What `#[rpc(...)]` on a field said.
@@ -15,6 +19,9 @@ pub struct FieldAttrs {
     pub json: Option<Path>,
     /// `skip`: the key's token, for spans.
     pub skip: Option<Path>,
+    /// `rpc` or `cfg` written inside a `#[cfg_attr(...)]`, for spans: `#[aliyun_rpc]`
+    /// sees them before rustc evaluates the condition (a derive sees them evaluated).
+    pub conditional: Vec<Path>,
 }
 
 /// What `#[rpc(...)]` on a `#[derive(RpcParam)]` struct said.
@@ -51,7 +58,10 @@ pub fn derives_rpc_param(attrs: &[syn::Attribute]) -> bool {
 
 /// Parses every `#[rpc(...)]` on a field.
 pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
-    let mut out = FieldAttrs::default();
+    let mut out = FieldAttrs {
+        conditional: attrs.iter().flat_map(in_cfg_attr).collect(),
+        ..FieldAttrs::default()
+    };
     let mut given = Vec::new();
     for_each_rpc(cx, attrs, |meta| {
         let Some(key) = key_name(cx, &meta, "field attribute", FIELD_KEYS) else {
@@ -75,6 +85,44 @@ pub fn field(cx: &Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         Ok(())
     });
     out
+}
+
+/// Whether `attr` is `#[cfg(...)]`.
+pub fn is_cfg(attr: &Attribute) -> bool {
+    attr.path().is_ident(CFG)
+}
+
+/// The `rpc` and `cfg` attributes inside `attr` when it is a `#[cfg_attr(...)]`, at any
+/// depth (`cfg_attr(a, cfg_attr(b, rpc(skip)))`). A malformed `cfg_attr` is rustc's to
+/// report: it yields nothing here.
+pub fn in_cfg_attr(attr: &Attribute) -> Vec<Path> {
+    let mut found = Vec::new();
+    if let (true, syn::Meta::List(list)) = (attr.path().is_ident(CFG_ATTR), &attr.meta) {
+        cfg_attr_contents(list.tokens.clone(), &mut found);
+    }
+    found
+}
+
+fn cfg_attr_contents(tokens: proc_macro2::TokenStream, found: &mut Vec<Path>) {
+    let parser = |input: ParseStream| {
+        input.parse::<syn::Meta>()?; // the condition
+        input.parse::<Token![,]>()?;
+        Punctuated::<syn::Meta, Token![,]>::parse_terminated(input)
+    };
+    let Ok(attrs) = parser.parse2(tokens) else {
+        return;
+    };
+    for attr in attrs {
+        match attr {
+            syn::Meta::List(list) if list.path.is_ident(CFG_ATTR) => {
+                cfg_attr_contents(list.tokens, found)
+            }
+            other if other.path().is_ident(RPC) || other.path().is_ident(CFG) => {
+                found.push(other.path().clone())
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Parses every `#[rpc(...)]` on a `#[derive(RpcParam)]` struct.
@@ -123,7 +171,8 @@ pub(crate) fn key_name(
     what: &str,
     valid: &[&'static str],
 ) -> Option<&'static str> {
-    let name = meta.path.get_ident().map(|i| i.to_string());
+    // `r#action` is `action` written raw, as anywhere in Rust.
+    let name = meta.path.get_ident().map(|i| i.unraw().to_string());
     match name.and_then(|n| valid.iter().find(|v| **v == n)) {
         Some(known) => Some(*known),
         None => {
@@ -171,16 +220,42 @@ pub(crate) fn lit_str(
     if !expect_eq(cx, meta, key, example) {
         return None;
     }
-    match meta.input.peek(LitStr) {
-        true => meta.input.parse::<LitStr>().ok(),
-        false => {
+    if !meta.input.peek(LitStr) {
+        if rustc_reports_literal(meta.input) {
+            skip_value(meta.input);
+        } else {
             error_here(
                 cx,
-                meta.input,
+                meta,
                 &format!("`{key}` takes a string literal: `{key} = {example}`"),
             );
-            None
         }
+        return None;
+    }
+    let lit = meta.input.parse::<LitStr>().ok()?;
+    if !lit.suffix().is_empty() {
+        cx.error_spanned_by(
+            &lit,
+            format!(
+                "`{key}` takes a string literal without a suffix: `{key} = \"{}\"`",
+                lit.value().escape_debug()
+            ),
+        );
+        return None;
+    }
+    Some(lit)
+}
+
+/// Whether the next token is a string literal that syn could not read: one with an
+/// invalid escape (`"\q"`, `"\u{D800}"`), which rustc's lexer has already reported.
+/// Saying "takes a string literal" as well would be a second, wrong error.
+fn rustc_reports_literal(input: ParseStream) -> bool {
+    match input.fork().parse::<syn::Lit>() {
+        Ok(syn::Lit::Verbatim(lit)) => {
+            let text = lit.to_string();
+            text.starts_with('"') || text.starts_with("r\"") || text.starts_with("r#")
+        }
+        _ => false,
     }
 }
 
@@ -207,7 +282,7 @@ fn flag(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) {
     if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
         error_here(
             cx,
-            meta.input,
+            meta,
             &format!("`{key}` is a flag and takes no value: write `{key}`"),
         );
     }
@@ -228,10 +303,17 @@ pub(crate) fn expect_eq(cx: &Ctxt, meta: &ParseNestedMeta, key: &str, example: &
     }
 }
 
-/// Records `msg` at the next token and skips to the next `,`.
-pub(crate) fn error_here(cx: &Ctxt, input: ParseStream, msg: &str) {
-    cx.syn_error(input.error(msg));
-    skip_value(input);
+/// Records `msg` at the next token (at the key when nothing follows it) and skips to the
+/// next `,`.
+pub(crate) fn error_here(cx: &Ctxt, meta: &ParseNestedMeta, msg: &str) {
+    if meta.input.is_empty() {
+        // syn would point at the end of the arguments: the whole attribute, for
+        // `#[aliyun_rpc(...)]`, or its closing parenthesis.
+        cx.error_spanned_by(&meta.path, msg);
+    } else {
+        cx.syn_error(meta.input.error(msg));
+        skip_value(meta.input);
+    }
 }
 
 /// Skips token trees up to (not including) the next top-level `,`, so parsing continues
@@ -240,6 +322,42 @@ pub(crate) fn skip_value(input: ParseStream) {
     while !input.is_empty() && !input.peek(Token![,]) {
         if input.parse::<proc_macro2::TokenTree>().is_err() {
             break;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_cfg_attr;
+
+    fn found(attr: &str) -> Vec<String> {
+        let item: syn::DeriveInput = syn::parse_str(&format!("{attr} struct S;")).unwrap();
+        item.attrs
+            .iter()
+            .flat_map(in_cfg_attr)
+            .map(|p| quote::ToTokens::to_token_stream(&p).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn rpc_and_cfg_inside_cfg_attr() {
+        assert_eq!(
+            found(r#"#[cfg_attr(feature = "x", rpc(rename = "A"))]"#),
+            ["rpc"]
+        );
+        assert_eq!(
+            found("#[cfg_attr(all(), doc = \"d\", rpc(skip), cfg(x))]"),
+            ["rpc", "cfg"]
+        );
+        assert_eq!(found("#[cfg_attr(a, cfg_attr(b, rpc))]"), ["rpc"]);
+        for none in [
+            "#[cfg_attr(a, doc = \"d\")]",
+            "#[cfg_attr(a,)]",
+            "#[cfg(a)]",
+            "#[rpc(skip)]",
+            "#[cfg_attr(not valid)]",
+        ] {
+            assert!(found(none).is_empty(), "{none}");
         }
     }
 }

@@ -49,11 +49,11 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     valid::check_args(&cx, &args);
     valid::check_container(&cx, &cont, Macro::AliyunRpc);
     valid::check_request_attrs(&cx, &input.attrs);
-    let krate = crate_path(args.krate.as_ref());
+    let private = private_path(args.krate.as_ref());
     let item = fallback::strip_rpc_attrs(&input);
     match cx.check() {
         Ok(()) => {
-            let imp = impl_rpc_request(&krate, &args, &cont);
+            let imp = impl_rpc_request(&private, &args, &cont);
             quote!(#item #imp)
         }
         Err(err) => {
@@ -61,11 +61,12 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
             // without a second error about a `<Name>Response` nobody asked for.
             let unit: Type = syn::parse_quote!(());
             let response = match &args.response {
+                Some(ty) if valid::response_problem(ty).is_some() => Some(&unit),
                 Some(ty) => Some(ty),
                 None if args.written.contains(&symbol::RESPONSE) => Some(&unit),
                 None => None,
             };
-            fallback::request(err, &input, &krate, response, item)
+            fallback::request(err, &input, &private, response, item)
         }
     }
 }
@@ -80,22 +81,30 @@ pub fn derive_rpc_param(item: TokenStream) -> TokenStream {
     let attrs = attr::container(&cx, &input.attrs);
     let cont = Container::from_ast(&cx, &input);
     valid::check_container(&cx, &cont, Macro::DeriveRpcParam);
-    let krate = crate_path(attrs.krate.as_ref());
+    let private = private_path(attrs.krate.as_ref());
     match cx.check() {
-        Ok(()) => impl_rpc_param(&krate, &cont),
-        Err(err) => fallback::param(err, &input, &krate),
+        Ok(()) => impl_rpc_param(&private, &cont),
+        Err(err) => fallback::param(err, &input, &private),
     }
 }
 
-fn crate_path(krate: Option<&Path>) -> Path {
+/// `<crate>::__private`, where every expansion names what it needs. After a
+/// `crate = "path"`, spanned at that string, so a path that does not lead to the runtime
+/// is reported where it was written, not at the whole attribute.
+fn private_path(krate: Option<&Path>) -> TokenStream {
     match krate {
-        Some(path) => path.clone(),
-        None => syn::parse_quote!(::linkwan_runtime),
+        Some(path) => {
+            let span = path
+                .segments
+                .last()
+                .map_or_else(Span::call_site, |s| s.ident.span());
+            quote_spanned!(span=> #path::__private)
+        }
+        None => quote!(::linkwan_runtime::__private),
     }
 }
 
-fn impl_rpc_request(krate: &Path, args: &Args, cont: &Container) -> TokenStream {
-    let private = quote!(#krate::__private);
+fn impl_rpc_request(private: &TokenStream, args: &Args, cont: &Container) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
     let response = match &args.response {
@@ -115,7 +124,7 @@ fn impl_rpc_request(krate: &Path, args: &Args, cont: &Container) -> TokenStream 
     let params = quote!(__params);
     let writes = cont.sent_fields().map(|field| {
         let name = &field.wire_name;
-        write_field(&private, field, &quote!(#name), &params)
+        write_field(private, field, &quote!(#name), &params)
     });
     quote! {
         #[automatically_derived]
@@ -133,15 +142,14 @@ fn impl_rpc_request(krate: &Path, args: &Args, cont: &Container) -> TokenStream 
     }
 }
 
-fn impl_rpc_param(krate: &Path, cont: &Container) -> TokenStream {
-    let private = quote!(#krate::__private);
+fn impl_rpc_param(private: &TokenStream, cont: &Container) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
     let out = quote!(__out);
     let writes = cont.sent_fields().map(|field| {
         let key = &field.wire_name;
         let name = quote!(&#private::nested_key(__name, #key));
-        write_field(&private, field, &name, &out)
+        write_field(private, field, &name, &out)
     });
     quote! {
         #[automatically_derived]
@@ -163,27 +171,40 @@ fn write_field(
     let member = field.ident;
     let ty = &field.original.ty;
     let span = ty.span();
-    if field.attrs.json.is_none() {
-        return quote_spanned! {span=>
+    // A field configured out by `#[cfg]` is not written either.
+    let cfgs = &field.cfgs;
+    let write = if field.attrs.json.is_none() {
+        quote_spanned! {span=>
             <#ty as #private::RpcParam>::write_param(&self.#member, #name, #out);
-        };
-    }
-    match option_inner(ty) {
-        // `Option<T>` with `json`: omitted when `None`, like every other `Option`.
-        Some(inner) => quote_spanned! {span=>
-            if let #private::Option::Some(__value) = &self.#member {
-                <#inner as #private::JsonParam>::write_json(__value, #name, #out);
-            }
-        },
-        None => quote_spanned! {span=>
-            <#ty as #private::JsonParam>::write_json(&self.#member, #name, #out);
-        },
+        }
+    } else {
+        match option_inner(ty) {
+            // `Option<T>` with `json`: omitted when `None`, like every other `Option`.
+            Some(inner) => quote_spanned! {span=>
+                if let #private::Option::Some(__value) = &self.#member {
+                    <#inner as #private::JsonParam>::write_json(__value, #name, #out);
+                }
+            },
+            None => quote_spanned! {span=>
+                <#ty as #private::JsonParam>::write_json(&self.#member, #name, #out);
+            },
+        }
+    };
+    match cfgs.is_empty() {
+        true => write,
+        false => quote!(#(#cfgs)* { #write }),
     }
 }
 
-/// `T` when `ty` is spelled `Option<T>` (or `std::option::Option<T>`, `core::...`).
+/// `T` when `ty` is spelled `Option<T>` (or `std::option::Option<T>`, `core::...`), also
+/// in parentheses or in the invisible group of a `macro_rules!` `$ty:ty` fragment.
 fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(path) = ty else { return None };
+    let path = match ty {
+        Type::Path(path) => path,
+        Type::Group(group) => return option_inner(&group.elem),
+        Type::Paren(paren) => return option_inner(&paren.elem),
+        _ => return None,
+    };
     if path.qself.is_some() {
         return None;
     }
@@ -227,6 +248,16 @@ mod tests {
             Some("Vec < u8 >")
         );
         assert_eq!(inner("core::option::Option<T>").as_deref(), Some("T"));
+        // In parentheses, and in a `macro_rules!` `$ty:ty` fragment's invisible group.
+        assert_eq!(inner("(Option<u32>)").as_deref(), Some("u32"));
+        let group =
+            proc_macro2::Group::new(proc_macro2::Delimiter::None, quote::quote!(Option<String>));
+        let ty: syn::Type = syn::parse2(group.into_token_stream()).unwrap();
+        assert!(matches!(ty, syn::Type::Group(_)));
+        assert_eq!(
+            option_inner(&ty).map(|t| t.to_token_stream().to_string()),
+            Some("String".to_owned())
+        );
         for not_option in [
             "u32",
             "Vec<u32>",

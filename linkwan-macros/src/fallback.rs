@@ -4,7 +4,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::{Data, DeriveInput, GenericParam, Path, Type};
+use syn::{Data, DeriveInput, GenericParam, Type};
 
 /// The item with every `#[rpc(...)]` removed (struct, fields, variants' fields), unless
 /// the item also derives `RpcParam`, which declares `rpc` as its helper and reads them.
@@ -13,7 +13,15 @@ pub fn strip_rpc_attrs(input: &DeriveInput) -> DeriveInput {
     if crate::attr::derives_rpc_param(&input.attrs) {
         return item;
     }
-    let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !crate::attr::is_rpc(a));
+    // Also a `#[cfg_attr]` holding an `rpc` (already an error): rustc would expand it to
+    // an `#[rpc]` it does not know, a second error.
+    let ours = |a: &syn::Attribute| {
+        crate::attr::is_rpc(a)
+            || crate::attr::in_cfg_attr(a)
+                .iter()
+                .any(|p| p.is_ident(crate::symbol::RPC))
+    };
+    let keep = |attrs: &mut Vec<syn::Attribute>| attrs.retain(|a| !ours(a));
     keep(&mut item.attrs);
     match &mut item.data {
         Data::Struct(data) => data.fields.iter_mut().for_each(|f| keep(&mut f.attrs)),
@@ -44,7 +52,7 @@ fn has_type_params(input: &DeriveInput) -> bool {
 pub fn request(
     err: syn::Error,
     input: &DeriveInput,
-    krate: &Path,
+    private: &TokenStream,
     response: Option<&Type>,
     item: DeriveInput,
 ) -> TokenStream {
@@ -52,7 +60,6 @@ pub fn request(
     if has_type_params(input) {
         return quote!(#errors #item);
     }
-    let private = quote!(#krate::__private);
     let ident = &input.ident;
     let response = match response {
         Some(ty) => quote!(#ty),
@@ -76,12 +83,11 @@ pub fn request(
 }
 
 /// `#[derive(RpcParam)]` failed: errors and a placeholder `RpcParam` impl.
-pub fn param(err: syn::Error, input: &DeriveInput, krate: &Path) -> TokenStream {
+pub fn param(err: syn::Error, input: &DeriveInput, private: &TokenStream) -> TokenStream {
     let errors = err.to_compile_error();
     if has_type_params(input) {
         return errors;
     }
-    let private = quote!(#krate::__private);
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {

@@ -126,7 +126,15 @@ use proc_macro::TokenStream;
 /// concrete type, or implement `RpcRequest` by hand). A request struct may also
 /// `#[derive(RpcParam)]`; both then read the same `#[rpc(...)]` field attributes.
 ///
-/// `#[aliyun_rpc]` may come before or after the struct's other attributes and derives.
+/// A field may carry `#[cfg(...)]`: when it is configured out, it is not sent, and fields
+/// that exclude each other (`#[cfg(a)]`, `#[cfg(not(a))]`) may share a wire name. Unlike
+/// a derive, an attribute macro sees the fields before their conditions are evaluated,
+/// so `rpc` (or `cfg`) inside a field's `#[cfg_attr(...)]` is a compile error.
+///
+/// `#[aliyun_rpc]` may come before or after the struct's other attributes and derives,
+/// with one exception: a struct that also derives `RpcParam` with `#[rpc(crate = "...")]`
+/// on the struct must write that derive below `#[aliyun_rpc]`, which cannot see a derive
+/// above it.
 ///
 /// ```
 /// use linkwan_runtime::{aliyun_rpc, Method, Params, RpcParam, RpcRequest};
@@ -190,11 +198,13 @@ use proc_macro::TokenStream;
 ///
 /// Every mistake is reported at the token that is wrong, and all mistakes in one item are
 /// reported together: a missing `action` or `version` (at the attribute), an unknown key
-/// (with the closest valid one suggested) or a key given twice, a malformed `version`, an
-/// empty or non-alphanumeric `action`, a `method` other than `"POST"`/`"GET"`, an enum,
-/// union, tuple or unit struct, a type parameter, an unknown, malformed or repeated field
-/// attribute, an empty `rename`, two fields with the same wire name (at the second), a
-/// string, `bool` or number field sent under a name the client sets on every request
+/// (with the closest valid one suggested) or a key given twice, a string with a suffix
+/// (`"A"x`), a malformed `version`, an empty or non-alphanumeric `action`, a `method`
+/// other than `"POST"`/`"GET"`, a `response` of `_` or `impl Trait`, an enum, union,
+/// tuple or unit struct, a type parameter, an unknown, malformed or repeated field
+/// attribute, `rpc` or `cfg` inside a field's `#[cfg_attr]`, an empty `rename`, two
+/// fields sent together under the same wire name (at the second), a string, `bool` or
+/// number field sent under a name the client sets on every request
 /// (`Action`, `Version`, `Format`, `Timestamp`, `AccessKeyId`, `SecurityToken`,
 /// `Signature`, `SignatureMethod`, `SignatureNonce`, `SignatureVersion`; the client
 /// refuses any other type that writes one at call time, and a `region_id` field is fine:

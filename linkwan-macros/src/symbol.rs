@@ -3,6 +3,10 @@
 /// The helper attribute on fields (and, for `#[derive(RpcParam)]`, on the struct).
 pub const RPC: &str = "rpc";
 
+// rustc's conditional compilation attributes, which `#[aliyun_rpc]` sees unevaluated.
+pub const CFG: &str = "cfg";
+pub const CFG_ATTR: &str = "cfg_attr";
+
 // `#[aliyun_rpc(...)]` keys.
 pub const ACTION: &str = "action";
 pub const VERSION: &str = "version";

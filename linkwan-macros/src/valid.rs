@@ -1,7 +1,7 @@
 //! Every semantic rule, in one place. Parsing only recorded what was written.
 
 use crate::args::Args;
-use crate::ast::{Container, Shape};
+use crate::ast::{Container, Field, Shape};
 use crate::ctxt::Ctxt;
 use crate::symbol;
 use proc_macro2::Span;
@@ -45,6 +45,25 @@ pub fn check_args(cx: &Ctxt, args: &Args) {
     }
     if let Some(method) = &args.method {
         check_method(cx, method);
+    }
+    if let Some(response) = &args.response {
+        if let Some(problem) = response_problem(response) {
+            cx.error_spanned_by(response, problem);
+        }
+    }
+}
+
+/// Why `response = ty` cannot be the associated type, if it cannot: rustc would report
+/// these in the generated impl, in its own words (and twice for `impl Trait`).
+pub fn response_problem(ty: &syn::Type) -> Option<&'static str> {
+    match ty {
+        syn::Type::Infer(_) => Some("`response` must name a type; `_` cannot be inferred here"),
+        syn::Type::ImplTrait(_) => {
+            Some("`response` must name a concrete type, not `impl Trait`: `response = MyResponse`")
+        }
+        syn::Type::Group(g) => response_problem(&g.elem),
+        syn::Type::Paren(p) => response_problem(&p.elem),
+        _ => None,
     }
 }
 
@@ -122,11 +141,14 @@ pub fn check_request_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) {
     if crate::attr::derives_rpc_param(attrs) {
         return;
     }
+    // A derive written above `#[aliyun_rpc]` has already run and is gone from the
+    // attributes seen here: the message says how to keep it visible.
     for attr in attrs.iter().filter(|a| crate::attr::is_rpc(a)) {
         cx.error_spanned_by(
             attr,
             "`#[rpc(...)]` on the struct is for `#[derive(RpcParam)]`; \
-             put request keys in `#[aliyun_rpc(...)]`",
+             put request keys in `#[aliyun_rpc(...)]` (if the struct derives `RpcParam`, \
+             write that derive below `#[aliyun_rpc]`, which cannot see a derive above it)",
         );
     }
 }
@@ -171,9 +193,27 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
     let Shape::Named(fields) = &cont.shape else {
         return;
     };
-    let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    // Per wire name, the fields sent under it so far.
+    let mut seen: HashMap<&str, Vec<&Field>> = HashMap::new();
     for field in fields {
         let attrs = &field.attrs;
+        for path in &attrs.conditional {
+            let (key, fix) = if path.is_ident(symbol::RPC) {
+                (
+                    "rpc",
+                    "write `#[rpc(...)]` on its own, or use two fields with `#[cfg]`",
+                )
+            } else {
+                ("cfg", "write the field's condition as one `#[cfg(...)]`")
+            };
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`{key}` inside `#[cfg_attr]` is not supported: {name} reads field \
+                     attributes before their conditions are evaluated; {fix}"
+                ),
+            );
+        }
         if attrs.skip.is_some() {
             if let Some(rename) = &attrs.rename {
                 cx.error_spanned_by(rename, "`rename` has no effect on a `skip`ped field");
@@ -220,20 +260,23 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
             }
             continue;
         }
-        match seen.get(field.wire_name.as_str()) {
-            Some(first) => {
-                let msg = format!(
-                    "duplicate wire name `{}`: field `{}` is already sent as `{}`",
-                    field.wire_name, first, field.wire_name
-                );
-                match &attrs.rename {
-                    Some(rename) => cx.error_spanned_by(rename, msg),
-                    None => cx.error_spanned_by(field.ident, msg),
-                }
+        let earlier = seen.entry(&field.wire_name).or_default();
+        // Two fields are sent together in every build where the one with more `#[cfg]`s
+        // exists. A field name declared twice is rustc's to report.
+        let together = earlier.iter().find(|other| {
+            other.ident != field.ident && (other.always_with(field) || field.always_with(other))
+        });
+        if let Some(first) = together {
+            let msg = format!(
+                "duplicate wire name `{}`: field `{}` is already sent as `{}`",
+                field.wire_name, first.ident, field.wire_name
+            );
+            match &attrs.rename {
+                Some(rename) => cx.error_spanned_by(rename, msg),
+                None => cx.error_spanned_by(field.ident, msg),
             }
-            None => {
-                seen.insert(&field.wire_name, field.ident);
-            }
+        } else {
+            earlier.push(field);
         }
     }
 }
@@ -295,7 +338,19 @@ fn sends_bare_name(ty: &syn::Type) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{sends_bare_name, version_problem};
+    use super::{response_problem, sends_bare_name, version_problem};
+
+    #[test]
+    fn response_types() {
+        for bad in ["_", "impl serde::de::DeserializeOwned", "(_)"] {
+            let ty: syn::Type = syn::parse_str(bad).unwrap();
+            assert!(response_problem(&ty).is_some(), "{bad}");
+        }
+        for ok in ["MyResponse", "Self", "serde_json::Value", "Vec<Item>", "()"] {
+            let ty: syn::Type = syn::parse_str(ok).unwrap();
+            assert_eq!(response_problem(&ty), None, "{ok}");
+        }
+    }
 
     #[test]
     fn bare_names() {

@@ -9,11 +9,17 @@ struct BadFlagAndCrate {}
 #[aliyun_rpc(action, version = "2018-12-30", response = "Custom")]
 struct MissingValueAndStringResponse {}
 
+/// Arguments on a flag; the keys after it are still read.
+#[aliyun_rpc(action = "A", version = "2018-12-30", idempotent(true), method = "PUT")]
+struct FlagWithArguments {}
+
 #[derive(serde::Deserialize)]
 struct NotStringsResponse {}
 #[derive(serde::Deserialize)]
 struct BadFlagAndCrateResponse {}
 #[derive(serde::Deserialize)]
 struct MissingValueAndStringResponseResponse {}
+#[derive(serde::Deserialize)]
+struct FlagWithArgumentsResponse {}
 
 fn main() {}

@@ -8,6 +8,12 @@ struct StringResponse {}
 #[aliyun_rpc(action = "A", version = "2018-12-30", respons = Custom)]
 struct MisspelledResponse {}
 
+#[aliyun_rpc(action = "A", version = "2018-12-30", response = _)]
+struct InferredResponse {}
+
+#[aliyun_rpc(action = "A", version = "2018-12-30", response = impl serde::de::DeserializeOwned)]
+struct OpaqueResponse {}
+
 #[derive(serde::Deserialize)]
 struct Custom {}
 
