@@ -11,9 +11,10 @@
 //! |---|---|
 //! | `Throttling`, `Throttling.User`, `Throttling.Api`, any `Throttling.*`, `ServiceUnavailable` | yes |
 //! | a response with `x-acs-retry-after: <ms>` (not a permanent code) | yes, after that delay (clamped to `max_backoff`) |
-//! | HTTP 429, 500, 502, 503, 504 without a permanent code | yes |
+//! | HTTP 429 and 503 without a permanent code (turned away before processing) | yes |
 //! | connection failures (refused, reset or timed out while connecting: nothing was sent) | yes |
 //! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
+//! | HTTP 500, 502 and 504 without a permanent code (the service or a gateway failed while handling the request, which may have been processed) | only for idempotent actions |
 //! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions |
 //! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized bodies | never |
 //!
@@ -30,7 +31,9 @@
 //! manager's batch jobs, but only what is safe: a non-idempotent action such as
 //! `RejectJoinPermissionAuthOrder` is repeated only when the service certainly did not
 //! process it (throttled, unavailable, never sent), so a retry can never turn a success
-//! into `IllegalOrderStateTransition`.
+//! into `IllegalOrderStateTransition`. A gateway's 502 or 504, or a 500, may follow a
+//! request that was processed (the gateway gave up waiting, or the answer was lost on
+//! the way back), so for such actions they are reported, not repeated.
 //!
 //! ```
 //! use std::time::Duration;
@@ -176,7 +179,12 @@ pub fn classify(error: &Error, retry_after: Option<Duration>, idempotent: bool) 
             RetryDecision::Stop
         }
     };
-    let by_status = |status: u16| matches!(status, 429 | 500 | 502 | 503 | 504);
+    // 429 and 503 say the request was turned away before it was processed; 500, 502 and
+    // 504 say the service, or a gateway in front of it, failed while it was handled
+    // (maybe after processing it), like `InternalError`.
+    let by_status = |status: u16| {
+        matches!(status, 429 | 503) || (idempotent && matches!(status, 500 | 502 | 504))
+    };
     match error {
         Error::Service(e) => {
             if e.code.is_permanent() {
@@ -314,26 +322,30 @@ mod tests {
             classify(&service(400, "SomethingNew"), None, true),
             RetryDecision::Stop
         );
-        assert_eq!(
-            classify(&service(502, "SomethingNew"), None, false),
-            RetryDecision::Retry
-        );
-        for (status, expect) in [
-            (500, RetryDecision::Retry),
-            (502, RetryDecision::Retry),
-            (503, RetryDecision::Retry),
-            (504, RetryDecision::Retry),
-            (429, RetryDecision::Retry),
-            (501, RetryDecision::Stop),
-            (404, RetryDecision::Stop),
-            (400, RetryDecision::Stop),
+        // (status, retried for a non-idempotent action, for an idempotent one): turned
+        // away before processing (429, 503) for both; maybe processed (500, 502, 504)
+        // only when idempotent.
+        use RetryDecision::{Retry, Stop};
+        for (status, non_idempotent, idempotent) in [
+            (429, Retry, Retry),
+            (503, Retry, Retry),
+            (500, Stop, Retry),
+            (502, Stop, Retry),
+            (504, Stop, Retry),
+            (501, Stop, Stop),
+            (404, Stop, Stop),
+            (400, Stop, Stop),
         ] {
-            let e = Error::UnexpectedResponse {
+            let page = Error::UnexpectedResponse {
                 status,
                 snippet: String::new(),
                 request_id: None,
             };
-            assert_eq!(classify(&e, None, false), expect, "{status}");
+            let body = service(status, "SomethingNew");
+            for e in [&page, &body] {
+                assert_eq!(classify(e, None, false), non_idempotent, "{e:?}");
+                assert_eq!(classify(e, None, true), idempotent, "{e:?}");
+            }
         }
         let e = Error::UnexpectedResponse {
             status: 400,
