@@ -60,7 +60,8 @@ pub enum Error {
         status: u16,
         /// serde's message.
         message: String,
-        /// The start of the body (at most 256 characters).
+        /// The start of the body (at most 256 characters), or what it is when it is
+        /// compressed (`<N bytes of Content-Encoding: gzip, not decoded>`).
         snippet: String,
         /// The `RequestId` of the body, or of the `x-acs-request-id` header.
         request_id: Option<String>,
@@ -74,7 +75,8 @@ pub enum Error {
     UnexpectedResponse {
         /// The HTTP status.
         status: u16,
-        /// The start of the body (at most 256 characters).
+        /// The start of the body (at most 256 characters), or what it is when it is
+        /// compressed (`<N bytes of Content-Encoding: gzip, not decoded>`).
         snippet: String,
         /// The `x-acs-request-id` header, if any.
         request_id: Option<String>,

@@ -949,3 +949,48 @@ async fn many_tasks_dropping_calls_on_a_multi_thread_runtime() {
         assert_eq!(done.unwrap().unwrap().data, 42);
     }
 }
+
+/// `{"RequestId":"ok","Success":true,"Data":42}`, gzip-compressed.
+const GZIPPED_OK: &[u8] = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\x0a\x4a\x2d\x2c\x4d\x2d\x2e\xf1\x4c\x51\xb2\x52\xca\xcf\x56\xd2\x51\x0a\x2e\x4d\x4e\x4e\x2d\x2e\x56\xb2\x2a\x29\x2a\x4d\xd5\x51\x72\x49\x2c\x49\x54\xb2\x32\x31\xaa\x05\x00\xeb\x47\xd1\x21\x2b\x00\x00\x00";
+
+#[tokio::test]
+async fn an_encoded_body_is_named_not_shown_as_noise() {
+    // The client asks for no encoding; a proxy on the way compresses anyway.
+    for status in [200, 400, 503] {
+        let bytes = http(
+            status,
+            &[
+                ("Content-Type", "application/json"),
+                ("Content-Encoding", "gzip"),
+            ],
+            GZIPPED_OK,
+        );
+        let raw = Raw::start(move |_, _| answer(bytes.clone())).await;
+        let client = builder(&raw)
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .unwrap();
+        let err = client.call(&count()).await.unwrap_err();
+        match (&err, status) {
+            (Error::Decode { .. }, 200) | (Error::UnexpectedResponse { .. }, 400 | 503) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_says(&err, "Content-Encoding: gzip");
+        let shown = err.to_string();
+        assert!(
+            !shown.contains('\u{1f}') && !shown.contains('\u{fffd}'),
+            "{status}: binary noise in {shown:?}"
+        );
+        let head = raw.seen()[0].head.to_ascii_lowercase();
+        assert!(!head.contains("accept-encoding"), "{head}");
+    }
+    // A text body under a bogus encoding is shown as text.
+    let bytes = http(
+        502,
+        &[("Content-Type", "text/html"), ("Content-Encoding", "utf-8")],
+        b"<html>502 Bad Gateway</html>",
+    );
+    let raw = Raw::start(move |_, _| answer(bytes.clone())).await;
+    let err = raw_client(&raw).call(&SEED).await.unwrap_err();
+    assert_says(&err, "<html>502 Bad Gateway</html>");
+}
