@@ -186,7 +186,9 @@ impl Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeoutKind {
-    /// Opening the TCP connection (the client's `connect_timeout`); nothing was sent.
+    /// Connecting (resolving the host, the TCP connect, the TLS handshake) ran out of
+    /// the client's `connect_timeout`, or of the attempt's time before a connection was
+    /// ready; nothing was sent.
     Connect,
     /// One attempt: sending the request and reading the whole response (the client's
     /// `attempt_timeout`). The request may have been processed.
