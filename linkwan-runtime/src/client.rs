@@ -586,7 +586,7 @@ impl Client {
                 return Err(failure.error);
             }
             let decision = classify(&failure.error, failure.retry_after, spec.idempotent);
-            let Some(delay) = inner.retry.delay(decision, attempt) else {
+            let Some(delay) = inner.retry.delay_for(&failure.error, decision, attempt) else {
                 return Err(failure.error);
             };
             if let Some(d) = deadline {

@@ -539,8 +539,10 @@ async fn a_retry_a_second_later_carries_a_later_timestamp() {
 
 #[tokio::test]
 async fn the_deadline_bounds_attempts_and_backoff() {
-    // Endless throttling with a back-off longer than what is left: the last error is
-    // reported at once rather than sleeping past the deadline.
+    // Endless throttling: the client never sleeps past the deadline. A back-off longer
+    // than what is left ends the call with the last error at once; one that ends just
+    // before the deadline leaves the next attempt a sliver of time, which it runs out of
+    // (a deadline timeout).
     let raw = Raw::start(|_, _| answer(error_body(400, "Throttling"))).await;
     let deadline = Duration::from_millis(250);
     let client = builder(&raw)
@@ -556,8 +558,14 @@ async fn the_deadline_bounds_attempts_and_backoff() {
     let start = Instant::now();
     let err = client.call(&SEED).await.unwrap_err();
     let took = start.elapsed();
-    assert_eq!(err.code(), Some(&ErrorCode::Throttling));
-    assert!(took < deadline, "{took:?}");
+    match &err {
+        Error::Timeout {
+            kind: TimeoutKind::Deadline,
+            after,
+        } => assert_eq!(*after, deadline),
+        other => assert_eq!(other.code(), Some(&ErrorCode::Throttling), "{other:?}"),
+    }
+    assert!(took < deadline + Duration::from_millis(30), "{took:?}");
     let attempts = raw.requests();
     assert!((2..=6).contains(&attempts), "{attempts}");
 
@@ -1088,4 +1096,31 @@ async fn an_attempt_timeout_while_connecting_is_a_connect_timeout() {
     );
     assert_eq!(raw.requests(), 1);
     task.abort();
+}
+
+#[tokio::test]
+async fn default_throttling_retries_outlast_a_quota_window() {
+    // Flow control counts requests per window (Aliyun's quotas are per second); here
+    // every request within 400 ms of the first one is throttled. The default policy's
+    // retries must not all fall inside the window that throttled the first attempt.
+    let window = Duration::from_millis(400);
+    let first = Arc::new(Mutex::new(None::<Instant>));
+    let raw = Raw::start(move |_, s| {
+        let start = *first.lock().unwrap().get_or_insert(s.at);
+        if s.at - start < window {
+            answer(error_body(400, "Throttling.User"))
+        } else {
+            answer(ok())
+        }
+    })
+    .await;
+    let client = Client::builder()
+        .endpoint(raw.endpoint())
+        .credentials(sts_creds())
+        .build()
+        .unwrap();
+    let result = client.call(&SEED).await;
+    let gaps: Vec<_> = raw.seen().windows(2).map(|w| w[1].at - w[0].at).collect();
+    assert!(result.is_ok(), "{result:?} after {gaps:?}");
+    assert!(raw.requests() <= 3);
 }
