@@ -42,8 +42,10 @@
 use std::fmt;
 use std::future::Future;
 use std::io::Cursor;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -53,7 +55,7 @@ use http::{HeaderMap, Uri};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
 use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::{capture_connection, CaptureConnection, HttpConnector};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 
@@ -87,7 +89,51 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 /// length is not its capacity would allocate a shared header on every call).
 type Body = Full<Cursor<Vec<u8>>>;
 
-type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Body>;
+type HttpClient = hyper_util::client::legacy::Client<Connector, Body>;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The connector: HTTPS (or plain HTTP for a local test server) over TCP, with the
+/// connect timeout bounding all of connecting (resolving the host, the TCP connect and
+/// the TLS handshake), as the AWS SDK's does. hyper-util's own connect timeout bounds the
+/// TCP connect alone: a server that accepts and never completes the handshake ran into
+/// the attempt timeout instead, reported as one that may have been processed.
+#[derive(Clone)]
+struct Connector {
+    inner: HttpsConnector<HttpConnector>,
+    timeout: Duration,
+}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = <HttpsConnector<HttpConnector> as tower_service::Service<Uri>>::Response;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let connecting = self.inner.call(uri);
+        let timeout = self.timeout;
+        Box::pin(async move {
+            match tokio::time::timeout(timeout, connecting).await {
+                Ok(connected) => connected,
+                // The kind `transport_error` looks for to report a connect timeout.
+                Err(_) => Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "connecting (resolving, TCP, TLS) timed out",
+                )
+                .into()),
+            }
+        })
+    }
+}
+
+/// How much later than its attempt a connect may start and still be bounded by it: an
+/// attempt whose limit is shorter than the connect timeout plus this may run out while
+/// connecting (see [`Client::run`]).
+const CONNECT_START_SLACK: Duration = Duration::from_millis(10);
 
 /// A client for RPC-style OpenAPIs: cheap to clone (an `Arc` inside), `Send + Sync`.
 ///
@@ -234,7 +280,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The TCP connect timeout (default 5 s).
+    /// The limit on connecting: resolving the host, the TCP connect and the TLS
+    /// handshake (default 5 s). Nothing is sent until it is done, so running out of it
+    /// (or of the attempt timeout, while still connecting) is a
+    /// [`TimeoutKind::Connect`], retried for every action.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -317,6 +366,10 @@ impl ClientBuilder {
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
+        let connector = Connector {
+            inner: https,
+            timeout: connect_timeout,
+        };
         let mut pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
         pool.timer(TokioTimer::new()).pool_timer(TokioTimer::new());
         if let Some(idle) = self.pool_idle_timeout {
@@ -329,7 +382,7 @@ impl ClientBuilder {
         let signing_key = SigningKey::new(credentials.access_key_secret());
         Ok(Client {
             inner: Arc::new(Inner {
-                http: pool.build(https),
+                http: pool.build(connector),
                 endpoint,
                 scheme,
                 authority,
@@ -483,11 +536,27 @@ impl Client {
                 None => (inner.attempt_timeout, TimeoutKind::Attempt),
             };
             let expires = expiry(now, limit);
-            let failure =
-                match tokio::time::timeout_at(expires, self.attempt::<T>(&spec, params)).await {
-                    Ok(Ok(value)) => return Ok(value),
-                    Ok(Err(failure)) => failure,
-                    Err(_) => AttemptError {
+            // An attempt shorter than connecting may take can run out before the request
+            // had a connection, so before anything was sent: the request is then told
+            // which connection it got (a few allocations, so only in that case; with the
+            // defaults connecting always ends first).
+            let mut captured: Option<CaptureConnection> = None;
+            let may_cut_connect = kind == TimeoutKind::Attempt
+                && limit < inner.connect_timeout.saturating_add(CONNECT_START_SLACK);
+            let one = self.attempt::<T>(&spec, params, may_cut_connect.then_some(&mut captured));
+            let failure = match tokio::time::timeout_at(expires, one).await {
+                Ok(Ok(value)) => return Ok(value),
+                Ok(Err(failure)) => failure,
+                Err(_) => {
+                    let connecting = captured
+                        .as_ref()
+                        .is_some_and(|c| c.connection_metadata().is_none());
+                    let kind = if connecting {
+                        TimeoutKind::Connect
+                    } else {
+                        kind
+                    };
+                    AttemptError {
                         error: Error::Timeout {
                             kind,
                             after: match kind {
@@ -496,8 +565,9 @@ impl Client {
                             },
                         },
                         retry_after: None,
-                    },
-                };
+                    }
+                }
+            };
             // A rejected timestamp with the server's Date: correct the clock, try once more
             // (unless the correction would change nothing: the Date has 1 s resolution).
             if let Error::Service(se) = &failure.error {
@@ -516,7 +586,7 @@ impl Client {
                 return Err(failure.error);
             }
             let decision = classify(&failure.error, failure.retry_after, spec.idempotent);
-            let Some(delay) = inner.retry.delay(decision, attempt) else {
+            let Some(delay) = inner.retry.delay_for(&failure.error, decision, attempt) else {
                 return Err(failure.error);
             };
             if let Some(d) = deadline {
@@ -611,11 +681,13 @@ impl Client {
         }
     }
 
-    /// One attempt: sign, send, read the bounded body, decode.
+    /// One attempt: sign, send, read the bounded body, decode. With `capture`, the
+    /// request reports there the connection it is given.
     async fn attempt<T: serde::de::DeserializeOwned>(
         &self,
         spec: &CallSpec,
         params: &Params,
+        capture: Option<&mut Option<CaptureConnection>>,
     ) -> Result<T, AttemptError> {
         let inner = &*self.inner;
         // Kept to sign the same query again should the server dispute the signature.
@@ -656,6 +728,9 @@ impl Client {
         // Last, where hyper-util would add it: the same header, in the same place, without
         // formatting it again on every request.
         headers.insert(HOST, inner.host.clone());
+        if let Some(slot) = capture {
+            *slot = Some(capture_connection(&mut req));
+        }
 
         let resp = inner
             .http

@@ -60,7 +60,8 @@ pub enum Error {
         status: u16,
         /// serde's message.
         message: String,
-        /// The start of the body (at most 256 characters).
+        /// The start of the body (at most 256 characters), or what it is when it is
+        /// compressed (`<N bytes of Content-Encoding: gzip, not decoded>`).
         snippet: String,
         /// The `RequestId` of the body, or of the `x-acs-request-id` header.
         request_id: Option<String>,
@@ -74,7 +75,8 @@ pub enum Error {
     UnexpectedResponse {
         /// The HTTP status.
         status: u16,
-        /// The start of the body (at most 256 characters).
+        /// The start of the body (at most 256 characters), or what it is when it is
+        /// compressed (`<N bytes of Content-Encoding: gzip, not decoded>`).
         snippet: String,
         /// The `x-acs-request-id` header, if any.
         request_id: Option<String>,
@@ -184,7 +186,9 @@ impl Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeoutKind {
-    /// Opening the TCP connection (the client's `connect_timeout`); nothing was sent.
+    /// Connecting (resolving the host, the TCP connect, the TLS handshake) ran out of
+    /// the client's `connect_timeout`, or of the attempt's time before a connection was
+    /// ready; nothing was sent.
     Connect,
     /// One attempt: sending the request and reading the whole response (the client's
     /// `attempt_timeout`). The request may have been processed.

@@ -14,6 +14,9 @@
 //!   anything else (an HTML page from a gateway, an empty body, truncated JSON) is an
 //!   [`Error::UnexpectedResponse`] with the status and
 //!   the start of the body.
+//! * The client asks for no `Content-Encoding` and decodes none. A body that a proxy
+//!   compressed anyway (`Content-Encoding: gzip`) cannot be read: the error says so, and
+//!   shows `<N bytes of Content-Encoding: gzip, not decoded>` instead of the bytes.
 //!
 //! The request ID comes from the body's `RequestId`, else the `x-acs-request-id` header.
 
@@ -83,24 +86,61 @@ pub(crate) fn decode_inner<T: DeserializeOwned>(
             Ok(value) => Ok(value),
             Err(e) => Err(match service_error(status, headers, body) {
                 Some(failure) => failure,
-                None => Error::Decode {
-                    status: status.as_u16(),
-                    message: e.to_string(),
-                    snippet: snippet(body),
-                    request_id: body_request_id(body).or_else(|| header_request_id(headers)),
+                None => {
+                    let encoding = content_encoding(headers);
+                    Error::Decode {
+                        status: status.as_u16(),
+                        message: match encoding {
+                            Some(enc) => format!(
+                                "the body is encoded (Content-Encoding: {enc}), which the \
+                                 client neither asks for nor decodes ({e})"
+                            ),
+                            None => e.to_string(),
+                        },
+                        snippet: body_snippet(body, encoding),
+                        request_id: body_request_id(body).or_else(|| header_request_id(headers)),
+                    }
+                    .into()
                 }
-                .into(),
             }),
         }
     } else {
         Err(service_error(status, headers, body).unwrap_or_else(|| {
             Error::UnexpectedResponse {
                 status: status.as_u16(),
-                snippet: snippet(body),
+                snippet: body_snippet(body, content_encoding(headers)),
                 request_id: header_request_id(headers),
             }
             .into()
         }))
+    }
+}
+
+/// The response's `Content-Encoding` when it is not `identity`: the client sends no
+/// `Accept-Encoding` and decodes no encoding, so a body a proxy compressed anyway cannot
+/// be read (or shown) as it is.
+fn content_encoding(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(http::header::CONTENT_ENCODING)?
+        .to_str()
+        .ok()?
+        .trim();
+    (!value.is_empty() && !value.eq_ignore_ascii_case("identity")).then_some(value)
+}
+
+/// [`snippet`] of `body`, or, for a body under a `Content-Encoding` that is not text
+/// (compressed data shown as text is noise), what it is.
+fn body_snippet(body: &[u8], encoding: Option<&str>) -> String {
+    match encoding {
+        Some(enc) if std::str::from_utf8(body).is_err() => {
+            let shown: String = enc.chars().take(32).collect();
+            let cut = if shown.len() < enc.len() { "…" } else { "" };
+            format!(
+                "<{} bytes of Content-Encoding: {shown}{cut}, not decoded>",
+                body.len()
+            )
+        }
+        _ => snippet(body),
     }
 }
 
@@ -722,6 +762,46 @@ mod tests {
         )
         .unwrap();
         assert!(!ok.success);
+    }
+
+    #[test]
+    fn encoded_bodies_are_named() {
+        let gzip = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\xae\x05\x00";
+        let mut h = HeaderMap::new();
+        h.insert("content-encoding", "gzip".parse().unwrap());
+        let e = err(200, &h, gzip);
+        assert_eq!(
+            e.to_string(),
+            "cannot decode the HTTP 200 response: the body is encoded (Content-Encoding: gzip), \
+             which the client neither asks for nor decodes (expected value at line 1 column 1) \
+             (body: \"<14 bytes of Content-Encoding: gzip, not decoded>\")"
+        );
+        let e = err(400, &h, gzip);
+        assert_eq!(
+            e.to_string(),
+            "unexpected HTTP 400 response (body: \"<14 bytes of Content-Encoding: gzip, not decoded>\")"
+        );
+        // Readable despite the header: decoded as usual.
+        let ok: Reject =
+            decode(StatusCode::OK, &h, br#"{"RequestId":"r","Success":true}"#).unwrap();
+        assert!(ok.success);
+        let e = err(400, &h, br#"{"Code":"NonExistent","Message":"m"}"#);
+        assert_eq!(e.code(), Some(&ErrorCode::NonExistent));
+        // Text is shown as text; `identity` is no encoding; a long name is cut.
+        let e = err(502, &h, b"<html>502</html>");
+        assert!(e.to_string().contains("<html>502</html>"), "{e}");
+        h.insert("content-encoding", "Identity".parse().unwrap());
+        let e = err(502, &h, b"\xff\xfe");
+        assert!(!e.to_string().contains("Content-Encoding"), "{e}");
+        h.insert("content-encoding", "x".repeat(100).parse().unwrap());
+        let e = err(502, &h, b"\xff\xfe");
+        assert!(
+            e.to_string().contains(&format!(
+                "<2 bytes of Content-Encoding: {}…, not decoded>",
+                "x".repeat(32)
+            )),
+            "{e}"
+        );
     }
 
     #[test]

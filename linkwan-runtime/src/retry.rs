@@ -1,9 +1,13 @@
 //! When a failed call is tried again, and after how long.
 //!
 //! Retries are **on by default** ([`RetryPolicy::default`]: 3 attempts, exponential
-//! back-off from 100 ms, capped at 5 s, with equal jitter). Every attempt is signed afresh
-//! (new `SignatureNonce`, new `Timestamp`), and the client's whole-call deadline caps the
-//! total: the client never sleeps past it.
+//! back-off from 100 ms, capped at 5 s, with equal jitter; from 500 ms after throttling).
+//! Every attempt is signed afresh (new `SignatureNonce`, new `Timestamp`), and the
+//! client's whole-call deadline caps the total: the client never sleeps past it.
+//!
+//! Throttling (`Throttling*` codes, HTTP 429) backs off from a longer base, 500 ms as in
+//! the classic official SDKs: flow control counts requests per second, and retries 50 to
+//! 300 ms after being throttled would all fall in the window that was already full.
 //!
 //! What is retried ([`classify`], a pure function):
 //!
@@ -11,9 +15,10 @@
 //! |---|---|
 //! | `Throttling`, `Throttling.User`, `Throttling.Api`, any `Throttling.*`, `ServiceUnavailable` | yes |
 //! | a response with `x-acs-retry-after: <ms>` (not a permanent code) | yes, after that delay (clamped to `max_backoff`) |
-//! | HTTP 429, 500, 502, 503, 504 without a permanent code | yes |
+//! | HTTP 429 and 503 without a permanent code (turned away before processing) | yes |
 //! | connection failures (refused, reset or timed out while connecting: nothing was sent) | yes |
 //! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
+//! | HTTP 500, 502 and 504 without a permanent code (the service or a gateway failed while handling the request, which may have been processed) | only for idempotent actions |
 //! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions |
 //! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized bodies | never |
 //!
@@ -30,7 +35,9 @@
 //! manager's batch jobs, but only what is safe: a non-idempotent action such as
 //! `RejectJoinPermissionAuthOrder` is repeated only when the service certainly did not
 //! process it (throttled, unavailable, never sent), so a retry can never turn a success
-//! into `IllegalOrderStateTransition`.
+//! into `IllegalOrderStateTransition`. A gateway's 502 or 504, or a 500, may follow a
+//! request that was processed (the gateway gave up waiting, or the answer was lost on
+//! the way back), so for such actions they are reported, not repeated.
 //!
 //! ```
 //! use std::time::Duration;
@@ -54,15 +61,18 @@ use crate::error::{Error, ErrorCode, TimeoutKind};
 pub struct RetryPolicy {
     max_attempts: u32,
     base_backoff: Duration,
+    throttling_base_backoff: Duration,
     max_backoff: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 3 attempts, back-off from 100 ms doubling up to 5 s, equal jitter.
+    /// 3 attempts, back-off from 100 ms (500 ms after throttling) doubling up to 5 s,
+    /// equal jitter.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 3,
             base_backoff: Duration::from_millis(100),
+            throttling_base_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(5),
         }
     }
@@ -96,6 +106,13 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the back-off before the first retry after throttling (a `Throttling*` code or
+    /// HTTP 429); it doubles for each further one.
+    pub fn with_throttling_base_backoff(mut self, base_backoff: Duration) -> Self {
+        self.throttling_base_backoff = base_backoff;
+        self
+    }
+
     /// Sets the longest back-off (also the cap on `x-acs-retry-after`).
     pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
         self.max_backoff = max_backoff;
@@ -112,6 +129,11 @@ impl RetryPolicy {
         self.base_backoff
     }
 
+    /// The back-off before the first retry after throttling.
+    pub fn throttling_base_backoff(&self) -> Duration {
+        self.throttling_base_backoff
+    }
+
     /// The longest back-off.
     pub fn max_backoff(&self) -> Duration {
         self.max_backoff
@@ -121,11 +143,17 @@ impl RetryPolicy {
     /// over `min(max_backoff, base_backoff · 2^(retry-1))`, i.e. between half of it and
     /// all of it.
     pub fn backoff(&self, retry: u32) -> Duration {
+        self.jittered(self.base_backoff, retry)
+    }
+
+    /// [`backoff`](Self::backoff) from the throttling base.
+    pub fn throttling_backoff(&self, retry: u32) -> Duration {
+        self.jittered(self.throttling_base_backoff, retry)
+    }
+
+    fn jittered(&self, base: Duration, retry: u32) -> Duration {
         let shift = retry.saturating_sub(1).min(31);
-        let cap = self
-            .base_backoff
-            .saturating_mul(1u32 << shift)
-            .min(self.max_backoff);
+        let cap = base.saturating_mul(1u32 << shift).min(self.max_backoff);
         let half = cap / 2;
         let spread = u64::try_from((cap - half).as_nanos()).unwrap_or(u64::MAX);
         half + Duration::from_nanos(fastrand::u64(0..=spread))
@@ -139,6 +167,39 @@ impl RetryPolicy {
             RetryDecision::RetryAfter(d) => Some(d.min(self.max_backoff)),
         }
     }
+
+    /// [`delay`](Self::delay) for an attempt that failed with `error`: a plain retry
+    /// after throttling backs off from the throttling base (what the client waits).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use linkwan_runtime::retry::{RetryDecision, RetryPolicy};
+    /// use linkwan_runtime::{Error, ServiceError};
+    ///
+    /// let policy = RetryPolicy::default();
+    /// let throttled = Error::Service(ServiceError::new(400, "Throttling.User", "…"));
+    /// let wait = policy.delay_for(&throttled, RetryDecision::Retry, 1).unwrap();
+    /// assert!(wait >= Duration::from_millis(250) && wait <= Duration::from_millis(500));
+    /// let busy = Error::Service(ServiceError::new(503, "ServiceUnavailable", "…"));
+    /// let wait = policy.delay_for(&busy, RetryDecision::Retry, 1).unwrap();
+    /// assert!(wait >= Duration::from_millis(50) && wait <= Duration::from_millis(100));
+    /// ```
+    pub fn delay_for(
+        &self,
+        error: &Error,
+        decision: RetryDecision,
+        retry: u32,
+    ) -> Option<Duration> {
+        match decision {
+            RetryDecision::Retry if is_throttling(error) => Some(self.throttling_backoff(retry)),
+            _ => self.delay(decision, retry),
+        }
+    }
+}
+
+/// Whether `error` says the caller is throttled: a `Throttling*` code, or HTTP 429.
+fn is_throttling(error: &Error) -> bool {
+    error.code().is_some_and(ErrorCode::is_throttling) || error.status() == Some(429)
 }
 
 /// What [`classify`] says about a failed attempt.
@@ -176,7 +237,12 @@ pub fn classify(error: &Error, retry_after: Option<Duration>, idempotent: bool) 
             RetryDecision::Stop
         }
     };
-    let by_status = |status: u16| matches!(status, 429 | 500 | 502 | 503 | 504);
+    // 429 and 503 say the request was turned away before it was processed; 500, 502 and
+    // 504 say the service, or a gateway in front of it, failed while it was handled
+    // (maybe after processing it), like `InternalError`.
+    let by_status = |status: u16| {
+        matches!(status, 429 | 503) || (idempotent && matches!(status, 500 | 502 | 504))
+    };
     match error {
         Error::Service(e) => {
             if e.code.is_permanent() {
@@ -314,26 +380,30 @@ mod tests {
             classify(&service(400, "SomethingNew"), None, true),
             RetryDecision::Stop
         );
-        assert_eq!(
-            classify(&service(502, "SomethingNew"), None, false),
-            RetryDecision::Retry
-        );
-        for (status, expect) in [
-            (500, RetryDecision::Retry),
-            (502, RetryDecision::Retry),
-            (503, RetryDecision::Retry),
-            (504, RetryDecision::Retry),
-            (429, RetryDecision::Retry),
-            (501, RetryDecision::Stop),
-            (404, RetryDecision::Stop),
-            (400, RetryDecision::Stop),
+        // (status, retried for a non-idempotent action, for an idempotent one): turned
+        // away before processing (429, 503) for both; maybe processed (500, 502, 504)
+        // only when idempotent.
+        use RetryDecision::{Retry, Stop};
+        for (status, non_idempotent, idempotent) in [
+            (429, Retry, Retry),
+            (503, Retry, Retry),
+            (500, Stop, Retry),
+            (502, Stop, Retry),
+            (504, Stop, Retry),
+            (501, Stop, Stop),
+            (404, Stop, Stop),
+            (400, Stop, Stop),
         ] {
-            let e = Error::UnexpectedResponse {
+            let page = Error::UnexpectedResponse {
                 status,
                 snippet: String::new(),
                 request_id: None,
             };
-            assert_eq!(classify(&e, None, false), expect, "{status}");
+            let body = service(status, "SomethingNew");
+            for e in [&page, &body] {
+                assert_eq!(classify(e, None, false), non_idempotent, "{e:?}");
+                assert_eq!(classify(e, None, true), idempotent, "{e:?}");
+            }
         }
         let e = Error::UnexpectedResponse {
             status: 400,
@@ -419,6 +489,35 @@ mod tests {
                 "{b99:?}"
             );
         }
+        // After throttling, from the throttling base (500 ms by default), same cap.
+        let p = p.with_throttling_base_backoff(Duration::from_millis(300));
+        let throttled = service(400, "Throttling.User");
+        let too_many = Error::UnexpectedResponse {
+            status: 429,
+            snippet: String::new(),
+            request_id: None,
+        };
+        let busy = service(503, "ServiceUnavailable");
+        for _ in 0..200 {
+            for e in [&throttled, &too_many] {
+                let d = p.delay_for(e, RetryDecision::Retry, 1).unwrap();
+                assert!(d >= Duration::from_millis(150) && d <= Duration::from_millis(300));
+                let d = p.delay_for(e, RetryDecision::Retry, 3).unwrap();
+                assert!(d >= Duration::from_millis(500) && d <= Duration::from_secs(1));
+            }
+            let d = p.delay_for(&busy, RetryDecision::Retry, 1).unwrap();
+            assert!(d >= Duration::from_millis(50) && d <= Duration::from_millis(100));
+        }
+        let ms = Duration::from_millis(7);
+        assert_eq!(
+            p.delay_for(&throttled, RetryDecision::RetryAfter(ms), 1),
+            Some(ms)
+        );
+        assert_eq!(p.delay_for(&throttled, RetryDecision::Stop, 1), None);
+        assert_eq!(
+            RetryPolicy::default().throttling_base_backoff(),
+            Duration::from_millis(500)
+        );
         // Jitter: not every draw is the same.
         let draws: std::collections::HashSet<_> = (0..50).map(|_| p.backoff(2)).collect();
         assert!(draws.len() > 1);
