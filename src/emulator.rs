@@ -135,6 +135,13 @@ impl fmt::Debug for EmulatorBuilder {
     }
 }
 
+impl Default for EmulatorBuilder {
+    /// The same as [`Emulator::builder`]: throwaway credentials, pending order `123`.
+    fn default() -> Self {
+        Emulator::builder()
+    }
+}
+
 impl EmulatorBuilder {
     /// The only key the emulator accepts (default: fresh random throwaway credentials).
     pub fn credentials(mut self, credentials: Credentials) -> Self {

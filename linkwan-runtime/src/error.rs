@@ -277,7 +277,7 @@ impl TransportError {
 ///     "NonExistent: The specified resource does not exist. (RequestId: 89EF6CAA-958F-F32C-BE45-FE003C6DE097)"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ServiceError {
     /// The error code (`Code`).
@@ -406,7 +406,7 @@ impl From<ServiceError> for Error {
 ///
 /// Built by [`compare_string_to_sign`]. It shows param names and short excerpts, never
 /// the values of `AccessKeyId`, `SecurityToken` or `Signature`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignatureMismatch {
     /// Both sides signed the same string: the AccessKey secret is wrong.

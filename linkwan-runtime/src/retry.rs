@@ -50,7 +50,7 @@ use std::time::Duration;
 use crate::error::{Error, ErrorCode, TimeoutKind};
 
 /// How many attempts a call gets and how long to wait between them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RetryPolicy {
     max_attempts: u32,
     base_backoff: Duration,
@@ -142,7 +142,7 @@ impl RetryPolicy {
 }
 
 /// What [`classify`] says about a failed attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RetryDecision {
     /// Do not retry.

@@ -115,6 +115,13 @@ impl fmt::Debug for MockServerBuilder {
     }
 }
 
+impl Default for MockServerBuilder {
+    /// The same as [`MockServer::builder`].
+    fn default() -> Self {
+        MockServer::builder()
+    }
+}
+
 impl MockServerBuilder {
     /// Accepts requests signed with these credentials (call again for more keys). A key
     /// registered with an STS token requires that token as `SecurityToken`.
