@@ -316,6 +316,7 @@ impl ServiceError {
     }
 
     /// Sets the request ID.
+    #[must_use = "`with_request_id` returns the changed error"]
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self

@@ -85,18 +85,21 @@ impl RetryPolicy {
     }
 
     /// Sets the number of attempts, the first included (at least 1).
+    #[must_use = "`with_max_attempts` returns the changed policy"]
     pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
         self.max_attempts = max_attempts.max(1);
         self
     }
 
     /// Sets the back-off before the first retry; it doubles for each further one.
+    #[must_use = "`with_base_backoff` returns the changed policy"]
     pub fn with_base_backoff(mut self, base_backoff: Duration) -> Self {
         self.base_backoff = base_backoff;
         self
     }
 
     /// Sets the longest back-off (also the cap on `x-acs-retry-after`).
+    #[must_use = "`with_max_backoff` returns the changed policy"]
     pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
         self.max_backoff = max_backoff;
         self
