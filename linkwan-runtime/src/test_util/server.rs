@@ -81,6 +81,11 @@ impl RecordedRequest {
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params.get(name).map(String::as_str)
     }
+
+    /// The `Action` param (empty when the request had none).
+    pub fn action(&self) -> &str {
+        self.param("Action").unwrap_or_default()
+    }
 }
 
 struct State {
