@@ -66,6 +66,9 @@ pub mod emulator;
 pub use linkwan_runtime::{
     Client, ClientBuilder, Credentials, Error, ErrorCode, RetryPolicy, ServiceError,
 };
+// What `Error`'s variants hold, so that matching them needs no direct dependency on
+// linkwan-runtime.
+pub use linkwan_runtime::{SignatureMismatch, TimeoutKind, TransportError};
 pub use order::*;
 
 /// The region used when none is given: `cn-shanghai`, where LinkWAN is offered.

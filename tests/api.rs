@@ -14,7 +14,9 @@ use linkwan::{
     RejectJoinPermissionAuthOrderResponse, RetryPolicy, ServiceError,
     SubmitJoinPermissionAuthOrder, SubmitJoinPermissionAuthOrderResponse,
 };
-use linkwan_runtime::error::{SignatureMismatch, TimeoutKind, TransportError};
+// The types of `linkwan::Error`'s variants and fields, nameable without a direct
+// dependency on linkwan-runtime.
+use linkwan::{SignatureMismatch, TimeoutKind, TransportError};
 use linkwan_runtime::params::Json;
 use linkwan_runtime::retry::RetryDecision;
 use linkwan_runtime::sign::{Signed, SigningKey};
