@@ -587,7 +587,13 @@ macro_rules! error_codes {
         /// assert_eq!(ErrorCode::from("MissingOrderId").as_str(), "MissingOrderId");
         /// assert!(ErrorCode::from("Throttling.Tenant").is_throttling());
         /// assert_eq!(ErrorCode::from("Whatever.Else"), ErrorCode::Other("Whatever.Else".into()));
+        /// assert!(ErrorCode::from("NonExistent") == "NonExistent");
         /// ```
+        ///
+        /// Make a code from its text with [`ErrorCode::from`], which picks the named
+        /// variant, rather than by writing `Other(..)`: variants compare (and hash) as
+        /// variants, so `Other("NonExistent".into())` is not `NonExistent`. Comparing with a
+        /// string (`code == "NonExistent"`) compares the exact text.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {

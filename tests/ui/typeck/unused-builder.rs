@@ -22,3 +22,9 @@ fn main() {
     // Already `#[must_use]`: a mock server builder never started.
     MockServer::builder();
 }
+
+// A call that is never awaited sends nothing.
+#[allow(dead_code)]
+fn never_awaited(client: &Client) {
+    client.call(&linkwan::RejectJoinPermissionAuthOrder::default());
+}
