@@ -38,6 +38,49 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Seed orders with [`EmulatorBuilder::order`], inject faults through the underlying
+//! mock server with [`EmulatorBuilder::configure`] (a handler registered there replaces
+//! the emulator's own for that action; see [`MockResponse`] for stalls, resets, delays,
+//! gateway pages), and look at what it received through [`Emulator::server`]. Dropping
+//! the emulator stops it.
+//!
+//! ```
+//! use linkwan::emulator::{Emulator, OrderState};
+//! use linkwan::{AcceptJoinPermissionAuthOrder, Client, ErrorCode, RetryPolicy};
+//! use linkwan_runtime::test_util::MockResponse;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::builder()
+//!     .order("7", OrderState::Pending)
+//!     .configure(|server| {
+//!         server.handler("AcceptJoinPermissionAuthOrder", |_req| {
+//!             MockResponse::error(400, "Throttling.User", "Request was denied due to user flow control.")
+//!         })
+//!     })
+//!     .start()
+//!     .await?;
+//! let client = Client::builder()
+//!     .endpoint(emulator.endpoint())
+//!     .credentials(emulator.credentials())
+//!     .retry_policy(RetryPolicy::disabled())
+//!     .build()?;
+//!
+//! let err = client
+//!     .call(&AcceptJoinPermissionAuthOrder { order_id: "7".into() })
+//!     .await
+//!     .unwrap_err();
+//! assert_eq!(err.code(), Some(&ErrorCode::ThrottlingUser));
+//! assert_eq!(emulator.order_state("7"), Some(OrderState::Pending));
+//!
+//! let received = emulator.server().requests();
+//! assert_eq!(received.len(), 1);
+//! assert_eq!(received[0].action(), "AcceptJoinPermissionAuthOrder");
+//! assert_eq!(received[0].param("OrderId"), Some("7"));
+//! # Ok(())
+//! # }
+//! ```
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -132,6 +175,13 @@ impl fmt::Debug for EmulatorBuilder {
             .field("credentials", &self.credentials)
             .field("orders", &self.orders)
             .finish_non_exhaustive()
+    }
+}
+
+impl Default for EmulatorBuilder {
+    /// The same as [`Emulator::builder`]: throwaway credentials, pending order `123`.
+    fn default() -> Self {
+        Emulator::builder()
     }
 }
 

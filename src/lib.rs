@@ -16,25 +16,43 @@
 //! # }
 //! ```
 //!
-//! Errors are [`Error`]s; a service error carries its [`ErrorCode`]:
+//! Errors are [`Error`]s; a service error carries its [`ErrorCode`]. With the default
+//! feature `emulator`, [`emulator::Emulator`] is an in-memory LinkWAN on loopback that
+//! verifies signatures like the platform: the example's embedded default, a server for
+//! your tests, and what this example runs against (pending order `123`, rejected twice):
 //!
-//! ```no_run
-//! # async fn demo(client: linkwan::Client) {
+//! ```
+//! # #[cfg(feature = "emulator")]
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use linkwan::emulator::Emulator;
 //! use linkwan::{ErrorCode, RejectJoinPermissionAuthOrder};
 //!
-//! match client.call(&RejectJoinPermissionAuthOrder { order_id: "123".into() }).await {
+//! let emulator = Emulator::start().await?;
+//! let client = linkwan::client_builder(linkwan::DEFAULT_REGION)
+//!     .endpoint(emulator.endpoint()) // instead of https://linkwan.cn-shanghai.aliyuncs.com
+//!     .credentials(emulator.credentials())
+//!     .build()?;
+//!
+//! let reject = RejectJoinPermissionAuthOrder { order_id: "123".into() };
+//! assert!(client.call(&reject).await?.success);
+//! let again = client.call(&reject).await;
+//! # assert_eq!(again.as_ref().err().and_then(|e| e.code()), Some(&ErrorCode::IllegalOrderStateTransition));
+//! match again {
 //!     Ok(resp) => println!("rejected: {}", resp.success),
 //!     Err(e) if e.code() == Some(&ErrorCode::IllegalOrderStateTransition) => {
 //!         println!("the order is no longer pending")
 //!     }
-//!     Err(e) => eprintln!("{e}"),
+//!     Err(e) => return Err(e.into()),
 //! }
+//! # Ok(())
 //! # }
+//! # #[cfg(not(feature = "emulator"))]
+//! # fn main() {}
 //! ```
-//!
-//! With the default feature `emulator`, [`emulator::Emulator`] is an in-memory LinkWAN on
-//! loopback that verifies signatures like the platform: the example's embedded default and
-//! a server for your tests.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// The crate docs link to `emulator`, which exists only with that feature.
+#![cfg_attr(not(feature = "emulator"), allow(rustdoc::broken_intra_doc_links))]
 #![warn(missing_docs)]
 // `linkwan_runtime::Error` holds a `ServiceError` by value (a contract): large, but moved
 // only on failure.
@@ -48,6 +66,9 @@ pub mod emulator;
 pub use linkwan_runtime::{
     Client, ClientBuilder, Credentials, Error, ErrorCode, RetryPolicy, ServiceError,
 };
+// What `Error`'s variants hold, so that matching them needs no direct dependency on
+// linkwan-runtime.
+pub use linkwan_runtime::{SignatureMismatch, TimeoutKind, TransportError};
 pub use order::*;
 
 /// The region used when none is given: `cn-shanghai`, where LinkWAN is offered.

@@ -34,14 +34,14 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(RejectJoinPermissionAuthOrder::ACTION, "RejectJoinPermissionAuthOrder");
 /// ```
 #[aliyun_rpc(action = "RejectJoinPermissionAuthOrder", version = "2018-12-30")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct RejectJoinPermissionAuthOrder {
     /// The ID of the authorisation order to reject (`OrderId`), e.g. `123`.
     pub order_id: String,
 }
 
 /// The answer to [`RejectJoinPermissionAuthOrder`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RejectJoinPermissionAuthOrderResponse {
     /// The request ID, e.g. `89EF6CAA-958F-F32C-BE45-FE003C6DE097`.
@@ -53,14 +53,14 @@ pub struct RejectJoinPermissionAuthOrderResponse {
 
 /// Accepts a dedicated join-permission authorisation order (it must be pending).
 #[aliyun_rpc(action = "AcceptJoinPermissionAuthOrder", version = "2018-12-30")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct AcceptJoinPermissionAuthOrder {
     /// The ID of the authorisation order to accept (`OrderId`).
     pub order_id: String,
 }
 
 /// The answer to [`AcceptJoinPermissionAuthOrder`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AcceptJoinPermissionAuthOrderResponse {
     /// The request ID.
@@ -72,14 +72,14 @@ pub struct AcceptJoinPermissionAuthOrderResponse {
 
 /// Cancels a pending join-permission authorisation order (the network operator's side).
 #[aliyun_rpc(action = "CancelJoinPermissionAuthOrder", version = "2018-12-30")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct CancelJoinPermissionAuthOrder {
     /// The ID of the authorisation order to cancel (`OrderId`).
     pub order_id: String,
 }
 
 /// The answer to [`CancelJoinPermissionAuthOrder`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CancelJoinPermissionAuthOrderResponse {
     /// The request ID.
@@ -92,7 +92,7 @@ pub struct CancelJoinPermissionAuthOrderResponse {
 /// Authorises a renter's Alibaba Cloud account to use an owned join permission: submits
 /// a pending authorisation order (the network operator's side).
 #[aliyun_rpc(action = "SubmitJoinPermissionAuthOrder", version = "2018-12-30")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SubmitJoinPermissionAuthOrder {
     /// The join permission to authorise (`JoinPermissionId`).
     pub join_permission_id: String,
@@ -101,7 +101,7 @@ pub struct SubmitJoinPermissionAuthOrder {
 }
 
 /// The answer to [`SubmitJoinPermissionAuthOrder`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SubmitJoinPermissionAuthOrderResponse {
     /// The request ID.

@@ -1,7 +1,7 @@
 //! Compile-time behaviour of `#[aliyun_rpc]` and `#[derive(RpcParam)]` (trybuild).
 //!
 //! `tests/ui/pass`: must compile. `tests/ui/fail`: our own spanned messages.
-//! `tests/ui/typeck`: trait-bound messages written by rustc itself. Their wording drifts
+//! `tests/ui/typeck`: messages written by rustc itself (trait bounds, `unused_must_use`). Their wording drifts
 //! between compiler versions, so they are checked with the compiler they were written
 //! with ([`TYPECK_RUSTC`]) and skipped, with a note, under any other (as serde and
 //! thiserror gate their compiler-worded fixtures). Regenerate with

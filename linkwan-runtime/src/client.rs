@@ -196,6 +196,7 @@ impl fmt::Debug for Client {
 /// assert!(!shown.contains("hunter2"));
 /// ```
 #[derive(Default, Clone)]
+#[must_use = "a ClientBuilder does nothing until `build()` is called"]
 pub struct ClientBuilder {
     endpoint: Option<String>,
     credentials: Option<Credentials>,

@@ -43,6 +43,7 @@ impl Credentials {
     }
 
     /// Adds an STS security token (sent as `SecurityToken`).
+    #[must_use = "`with_security_token` returns the credentials with the token"]
     pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
         self.security_token = Some(Zeroizing::new(security_token.into()));
         self

@@ -281,7 +281,7 @@ impl TransportError {
 ///     "NonExistent: The specified resource does not exist. (RequestId: 89EF6CAA-958F-F32C-BE45-FE003C6DE097)"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct ServiceError {
     /// The error code (`Code`).
@@ -320,6 +320,7 @@ impl ServiceError {
     }
 
     /// Sets the request ID.
+    #[must_use = "`with_request_id` returns the changed error"]
     pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
         self.request_id = Some(request_id.into());
         self
@@ -410,7 +411,7 @@ impl From<ServiceError> for Error {
 ///
 /// Built by [`compare_string_to_sign`]. It shows param names and short excerpts, never
 /// the values of `AccessKeyId`, `SecurityToken` or `Signature`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignatureMismatch {
     /// Both sides signed the same string: the AccessKey secret is wrong.
@@ -590,7 +591,13 @@ macro_rules! error_codes {
         /// assert_eq!(ErrorCode::from("MissingOrderId").as_str(), "MissingOrderId");
         /// assert!(ErrorCode::from("Throttling.Tenant").is_throttling());
         /// assert_eq!(ErrorCode::from("Whatever.Else"), ErrorCode::Other("Whatever.Else".into()));
+        /// assert!(ErrorCode::from("NonExistent") == "NonExistent");
         /// ```
+        ///
+        /// Make a code from its text with [`ErrorCode::from`], which picks the named
+        /// variant, rather than by writing `Other(..)`: variants compare (and hash) as
+        /// variants, so `Other("NonExistent".into())` is not `NonExistent`. Comparing with a
+        /// string (`code == "NonExistent"`) compares the exact text.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum ErrorCode {

@@ -449,7 +449,7 @@ fn write_decimal(mut n: usize, out: &mut [u8]) -> usize {
 /// params.insert("Config", &Json(&vec![1, 2]));
 /// assert_eq!(params.get("Config"), Some("[1,2]"));
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Json<T>(pub T);
 
 impl<T: serde::Serialize> RpcParam for Json<T> {

@@ -57,7 +57,7 @@ use std::time::Duration;
 use crate::error::{Error, ErrorCode, TimeoutKind};
 
 /// How many attempts a call gets and how long to wait between them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RetryPolicy {
     max_attempts: u32,
     base_backoff: Duration,
@@ -95,12 +95,14 @@ impl RetryPolicy {
     }
 
     /// Sets the number of attempts, the first included (at least 1).
+    #[must_use = "`with_max_attempts` returns the changed policy"]
     pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
         self.max_attempts = max_attempts.max(1);
         self
     }
 
     /// Sets the back-off before the first retry; it doubles for each further one.
+    #[must_use = "`with_base_backoff` returns the changed policy"]
     pub fn with_base_backoff(mut self, base_backoff: Duration) -> Self {
         self.base_backoff = base_backoff;
         self
@@ -114,6 +116,7 @@ impl RetryPolicy {
     }
 
     /// Sets the longest back-off (also the cap on `x-acs-retry-after`).
+    #[must_use = "`with_max_backoff` returns the changed policy"]
     pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
         self.max_backoff = max_backoff;
         self
@@ -203,7 +206,7 @@ fn is_throttling(error: &Error) -> bool {
 }
 
 /// What [`classify`] says about a failed attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RetryDecision {
     /// Do not retry.

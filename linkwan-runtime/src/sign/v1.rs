@@ -1699,7 +1699,8 @@ mod tests {
 
     #[test]
     fn long_common_prefixes_sort_correctly() {
-        // Keys that share their first eight bytes go past the fast path.
+        // Keys sharing their first eight bytes, one of them a prefix of the others (ties on
+        // sixteen bytes, which go past the fast path, are tested below).
         let q = canonical_query_v1([
             ("SignatureVersion", "1.0"),
             ("SignatureMethod", "HMAC-SHA1"),

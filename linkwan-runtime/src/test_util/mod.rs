@@ -25,6 +25,62 @@
 //! # }
 //! ```
 //!
+//! A whole test: start it, point a [`Client`](crate::Client) at it, call, look at what
+//! it received, stop it (dropping it stops it too):
+//!
+//! ```
+//! use linkwan_runtime::test_util::{MockResponse, MockServer};
+//! use linkwan_runtime::{aliyun_rpc, Client, Credentials, ErrorCode};
+//!
+//! #[aliyun_rpc(action = "DescribeRegions", version = "2014-05-26", idempotent)]
+//! pub struct DescribeRegions {
+//!     pub accept_language: Option<String>,
+//! }
+//!
+//! #[derive(Debug, serde::Deserialize)]
+//! #[serde(rename_all = "PascalCase")]
+//! pub struct DescribeRegionsResponse {
+//!     pub request_id: String,
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let creds = Credentials::new("test-id", "test-secret");
+//! let server = MockServer::builder()
+//!     .credentials(creds.clone())
+//!     .handler("DescribeRegions", |_req| MockResponse::ok(serde_json::json!({ "Regions": [] })))
+//!     .start()
+//!     .await?;
+//! let client = Client::builder()
+//!     .endpoint(server.endpoint())
+//!     .credentials(creds)
+//!     .build()?;
+//!
+//! let request = DescribeRegions { accept_language: Some("en-US".into()) };
+//! let resp = client.call(&request).await?;
+//!
+//! // Every request received, signed or not, with its decoded params.
+//! let received = server.requests();
+//! assert_eq!(received.len(), 1);
+//! assert_eq!(received[0].action(), "DescribeRegions");
+//! assert_eq!(received[0].param("AcceptLanguage"), Some("en-US"));
+//! assert!(received[0].verified.is_ok());
+//! assert_eq!(resp.request_id.len(), 36);
+//!
+//! // A key it does not hold is refused, as the platform refuses it.
+//! let stranger = Client::builder()
+//!     .endpoint(server.endpoint())
+//!     .credentials(Credentials::new("other-id", "other-secret"))
+//!     .build()?;
+//! let err = stranger.call(&request).await.unwrap_err();
+//! assert_eq!(err.code(), Some(&ErrorCode::InvalidAccessKeyIdNotFound));
+//! assert_eq!(server.requests()[1].verified, Err("InvalidAccessKeyId.NotFound".to_owned()));
+//!
+//! server.shutdown();
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Params are read from the query string and, for a body whose media type is
 //! `application/x-www-form-urlencoded` (in any case, with or without `; charset=...`),
 //! from the body: the official SDKs send the common params in the query and the action's

@@ -136,12 +136,14 @@ impl MockResponse {
     }
 
     /// Adds a response header (e.g. `x-acs-retry-after`, `Date`).
+    #[must_use = "`with_header` returns the changed response"]
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
 
     /// Waits `delay` before answering.
+    #[must_use = "`with_delay` returns the changed response"]
     pub fn with_delay(mut self, delay: Duration) -> Self {
         self.delay = Some(delay);
         self

@@ -81,6 +81,11 @@ impl RecordedRequest {
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params.get(name).map(String::as_str)
     }
+
+    /// The `Action` param (empty when the request had none).
+    pub fn action(&self) -> &str {
+        self.param("Action").unwrap_or_default()
+    }
 }
 
 struct State {
@@ -112,6 +117,13 @@ impl fmt::Debug for MockServerBuilder {
             .field("max_skew", &self.max_skew)
             .field("clock_offset_secs", &self.clock_offset_secs)
             .finish_non_exhaustive()
+    }
+}
+
+impl Default for MockServerBuilder {
+    /// The same as [`MockServer::builder`].
+    fn default() -> Self {
+        MockServer::builder()
     }
 }
 

@@ -1,0 +1,203 @@
+//! The public API's trait contracts, checked at compile time (C-SEND-SYNC, C-GOOD-ERR,
+//! C-COMMON-TRAITS): a type that stops being `Send`, an error that stops being
+//! `std::error::Error + Send + Sync + 'static`, or a dropped derive fails this file's
+//! build. The one runtime test spawns `Client::call` on a multi-threaded runtime, as users
+//! do, against the emulator.
+
+use std::fmt::{Debug, Display};
+use std::hash::Hash;
+
+use linkwan::{
+    AcceptJoinPermissionAuthOrder, AcceptJoinPermissionAuthOrderResponse,
+    CancelJoinPermissionAuthOrder, CancelJoinPermissionAuthOrderResponse, Client, ClientBuilder,
+    Credentials, Error, ErrorCode, RejectJoinPermissionAuthOrder,
+    RejectJoinPermissionAuthOrderResponse, RetryPolicy, ServiceError,
+    SubmitJoinPermissionAuthOrder, SubmitJoinPermissionAuthOrderResponse,
+};
+// The types of `linkwan::Error`'s variants and fields, nameable without a direct
+// dependency on linkwan-runtime.
+use linkwan::{SignatureMismatch, TimeoutKind, TransportError};
+use linkwan_runtime::params::Json;
+use linkwan_runtime::retry::RetryDecision;
+use linkwan_runtime::sign::{Signed, SigningKey};
+use linkwan_runtime::{Method, Params, RpcRequest};
+
+fn send_sync<T: Send + Sync + 'static>() {}
+fn debug<T: Debug>() {}
+fn clone<T: Clone>() {}
+fn eq_hash<T: PartialEq + Eq + Hash>() {}
+fn default<T: Default>() {}
+fn display<T: Display>() {}
+/// What `?` into `Box<dyn Error + Send + Sync>` (or anyhow) needs.
+fn good_err<T: std::error::Error + Send + Sync + 'static>() {}
+
+#[test]
+fn runtime_types_are_send_sync_debug() {
+    send_sync::<Client>();
+    send_sync::<ClientBuilder>();
+    send_sync::<Credentials>();
+    send_sync::<RetryPolicy>();
+    send_sync::<RetryDecision>();
+    send_sync::<Error>();
+    send_sync::<ServiceError>();
+    send_sync::<TransportError>();
+    send_sync::<ErrorCode>();
+    send_sync::<SignatureMismatch>();
+    send_sync::<TimeoutKind>();
+    send_sync::<Method>();
+    send_sync::<Params>();
+    send_sync::<Signed>();
+    send_sync::<SigningKey>();
+
+    debug::<Client>();
+    debug::<ClientBuilder>();
+    debug::<Credentials>();
+    debug::<RetryPolicy>();
+    debug::<RetryDecision>();
+    debug::<Error>();
+    debug::<ServiceError>();
+    debug::<TransportError>();
+    debug::<ErrorCode>();
+    debug::<SignatureMismatch>();
+    debug::<TimeoutKind>();
+    debug::<Method>();
+    debug::<Params>();
+    debug::<Json<u8>>();
+    debug::<Signed>();
+    debug::<SigningKey>();
+}
+
+#[test]
+fn errors_are_good_errors() {
+    good_err::<Error>();
+    good_err::<ServiceError>();
+    good_err::<TransportError>();
+    display::<ErrorCode>();
+    display::<SignatureMismatch>();
+    display::<TimeoutKind>();
+    display::<Method>();
+    // `?` from a linkwan::Error into a boxed error.
+    fn boxed(e: Error) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+        e.into()
+    }
+    let e = boxed(Error::Config("no endpoint".into()));
+    assert_eq!(e.to_string(), "configuration error: no endpoint");
+}
+
+#[test]
+fn value_types_have_the_common_traits() {
+    clone::<Client>();
+    clone::<ClientBuilder>();
+    clone::<Credentials>();
+    clone::<ServiceError>();
+    clone::<Params>();
+    clone::<Json<u8>>();
+    default::<ClientBuilder>();
+    default::<RetryPolicy>();
+    default::<Params>();
+    default::<Method>();
+    default::<Json<u8>>();
+    eq_hash::<RetryPolicy>();
+    eq_hash::<RetryDecision>();
+    eq_hash::<ErrorCode>();
+    eq_hash::<ServiceError>();
+    eq_hash::<SignatureMismatch>();
+    eq_hash::<TimeoutKind>();
+    eq_hash::<Method>();
+    eq_hash::<Json<u8>>();
+    assert_eq!(Json(1), Json(1));
+    assert_eq!(Json::<u8>::default(), Json(0));
+}
+
+#[test]
+fn linkwan_requests_and_responses() {
+    send_sync::<RejectJoinPermissionAuthOrder>();
+    send_sync::<AcceptJoinPermissionAuthOrder>();
+    send_sync::<CancelJoinPermissionAuthOrder>();
+    send_sync::<SubmitJoinPermissionAuthOrder>();
+    send_sync::<RejectJoinPermissionAuthOrderResponse>();
+    send_sync::<AcceptJoinPermissionAuthOrderResponse>();
+    send_sync::<CancelJoinPermissionAuthOrderResponse>();
+    send_sync::<SubmitJoinPermissionAuthOrderResponse>();
+    eq_hash::<RejectJoinPermissionAuthOrder>();
+    eq_hash::<AcceptJoinPermissionAuthOrder>();
+    eq_hash::<CancelJoinPermissionAuthOrder>();
+    eq_hash::<SubmitJoinPermissionAuthOrder>();
+    clone::<RejectJoinPermissionAuthOrderResponse>();
+    debug::<SubmitJoinPermissionAuthOrderResponse>();
+}
+
+/// The future of `Client::call` is `Send` whatever the request holds (its params are
+/// written before the future is made), so it can be spawned; the client itself is
+/// `'static` and cheap to move into a task.
+#[test]
+fn call_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    struct NotSync(std::rc::Rc<str>);
+    impl RpcRequest for NotSync {
+        type Response = serde_json::Value;
+        const ACTION: &'static str = "RejectJoinPermissionAuthOrder";
+        const VERSION: &'static str = "2018-12-30";
+        fn write_params(&self, params: &mut Params) {
+            params.insert("OrderId", &self.0);
+        }
+    }
+    let client = linkwan::client(Credentials::new("id", "secret"), "cn-shanghai").unwrap();
+    let future = client.call(&NotSync("123".into()));
+    send(&future);
+    drop(future);
+    send(&client.call(&RejectJoinPermissionAuthOrder::default()));
+}
+
+#[cfg(feature = "emulator")]
+mod emulator {
+    use super::*;
+    use linkwan::emulator::{Emulator, EmulatorBuilder, OrderState};
+    use linkwan_runtime::test_util::{
+        MockRequest, MockResponse, MockServer, MockServerBuilder, RecordedRequest,
+    };
+
+    #[test]
+    fn test_util_types() {
+        send_sync::<MockServer>();
+        send_sync::<MockServerBuilder>();
+        send_sync::<MockResponse>();
+        send_sync::<MockRequest>();
+        send_sync::<RecordedRequest>();
+        send_sync::<Emulator>();
+        send_sync::<OrderState>();
+        // Its `configure` closure is `Send` but not required to be `Sync`.
+        fn send<T: Send + 'static>() {}
+        send::<EmulatorBuilder>();
+        debug::<MockServer>();
+        debug::<MockServerBuilder>();
+        debug::<MockResponse>();
+        debug::<MockRequest>();
+        debug::<RecordedRequest>();
+        debug::<Emulator>();
+        debug::<EmulatorBuilder>();
+        default::<MockServerBuilder>();
+        default::<EmulatorBuilder>();
+        eq_hash::<OrderState>();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn call_can_be_spawned() {
+        let emulator = Emulator::start().await.unwrap();
+        let client = Client::builder()
+            .endpoint(emulator.endpoint())
+            .credentials(emulator.credentials())
+            .build()
+            .unwrap();
+        let task = tokio::spawn(async move {
+            client
+                .call(&RejectJoinPermissionAuthOrder {
+                    order_id: "123".into(),
+                })
+                .await
+        });
+        let resp = task.await.unwrap().unwrap();
+        assert!(resp.success);
+        assert_eq!(emulator.order_state("123"), Some(OrderState::Rejected));
+    }
+}
