@@ -426,3 +426,46 @@ fn debug_of_client_builder_and_credentials() {
         assert!(shown.contains("redacted"), "{label}: {shown}");
     }
 }
+
+/// The mock server's views of a request show its params, but not the STS token: neither
+/// what a handler is given nor what the server recorded.
+#[tokio::test]
+async fn debug_of_mock_requests_redacts_the_token() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let shown = seen.clone();
+    let server = mock(creds())
+        .handler(REJECT, move |req| {
+            *shown.lock().unwrap() = format!("{req:?} {req:#?}");
+            support::ok_reject()
+        })
+        .start()
+        .await
+        .expect("mock server");
+    let client = builder(&server).build().unwrap();
+    client.call(&reject("123")).await.unwrap();
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].param("SecurityToken"), Some(TOKEN));
+    let handler_view = seen.lock().unwrap().clone();
+    for (label, shown) in [
+        ("handler's MockRequest", handler_view),
+        (
+            "recorded request",
+            format!("{:?} {:#?}", recorded[0], recorded[0]),
+        ),
+    ] {
+        for form in [
+            TOKEN.to_owned(),
+            percent_encode(TOKEN),
+            TOKEN[..10].to_owned(),
+        ] {
+            assert!(!shown.contains(&form), "{label} shows the token: {shown}");
+        }
+        assert!(shown.contains("redacted"), "{label}: {shown}");
+        // The rest is still there for debugging.
+        assert!(
+            shown.contains("OrderId") && shown.contains("Signature"),
+            "{label}: {shown}"
+        );
+    }
+}

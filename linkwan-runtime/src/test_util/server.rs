@@ -26,7 +26,9 @@ const MAX_REQUEST_BODY: usize = 1024 * 1024;
 type Handler = Arc<dyn Fn(&MockRequest) -> MockResponse + Send + Sync>;
 
 /// A verified request, as a handler sees it.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows every param but the STS token (`SecurityToken`), which it redacts.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct MockRequest {
     /// `GET` or `POST`.
@@ -63,7 +65,9 @@ impl MockRequest {
 }
 
 /// A request the server received, whether or not it passed the checks.
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows every param but the STS token (`SecurityToken`), which it redacts.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RecordedRequest {
     /// `GET` or `POST`.
@@ -85,6 +89,46 @@ impl RecordedRequest {
     /// The `Action` param (empty when the request had none).
     pub fn action(&self) -> &str {
         self.param("Action").unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for MockRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockRequest")
+            .field("method", &self.method)
+            .field("params", &RedactedParams(&self.params))
+            .field("headers", &self.headers)
+            .field("access_key_id", &self.access_key_id)
+            .finish()
+    }
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("params", &RedactedParams(&self.params))
+            .field("headers", &self.headers)
+            .field("verified", &self.verified)
+            .finish()
+    }
+}
+
+/// A request's params with the STS token's value replaced, as credentials' `Debug` does
+/// (the `Signature` is shown: it is on the wire and reveals no key).
+struct RedactedParams<'a>(&'a BTreeMap<String, String>);
+
+impl fmt::Debug for RedactedParams<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| {
+                let v: &dyn fmt::Debug = match k.as_str() {
+                    "SecurityToken" => &"** redacted **",
+                    _ => v,
+                };
+                (k, v)
+            }))
+            .finish()
     }
 }
 
