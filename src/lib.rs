@@ -69,6 +69,8 @@ pub use linkwan_runtime::{
 // What `Error`'s variants hold, so that matching them needs no direct dependency on
 // linkwan-runtime.
 pub use linkwan_runtime::{SignatureMismatch, TimeoutKind, TransportError};
+// The variables `Credentials::from_env` reads, next to `ENV_REGION_ID`.
+pub use linkwan_runtime::{ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};
 pub use order::*;
 
 /// The region used when none is given: `cn-shanghai`, where LinkWAN is offered.

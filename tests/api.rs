@@ -201,3 +201,27 @@ mod emulator {
         assert_eq!(emulator.order_state("123"), Some(OrderState::Rejected));
     }
 }
+
+/// The environment variables `Credentials::from_env` and `linkwan::client_from_env` read
+/// are nameable from both crates, so that tools and tests need not spell them.
+#[test]
+fn environment_variable_names_are_exported() {
+    assert_eq!(linkwan::ENV_ACCESS_KEY_ID, "ALIBABA_CLOUD_ACCESS_KEY_ID");
+    assert_eq!(
+        linkwan::ENV_ACCESS_KEY_SECRET,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+    );
+    assert_eq!(linkwan::ENV_SECURITY_TOKEN, "ALIBABA_CLOUD_SECURITY_TOKEN");
+    assert_eq!(linkwan::ENV_REGION_ID, "ALIBABA_CLOUD_REGION_ID");
+    assert_eq!(
+        linkwan_runtime::ENV_ACCESS_KEY_ID,
+        linkwan::ENV_ACCESS_KEY_ID
+    );
+    let creds = Credentials::from_lookup(|name| match name {
+        n if n == linkwan::ENV_ACCESS_KEY_ID => Some("id".into()),
+        n if n == linkwan::ENV_ACCESS_KEY_SECRET => Some("secret".into()),
+        _ => None,
+    })
+    .unwrap();
+    assert_eq!(creds.access_key_id(), "id");
+}

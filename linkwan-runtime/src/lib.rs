@@ -75,7 +75,7 @@ mod time;
 pub mod __private;
 
 pub use client::{Client, ClientBuilder};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN};
 pub use error::{Error, ErrorCode, ServiceError, SignatureMismatch, TimeoutKind, TransportError};
 pub use params::{Params, RpcParam};
 pub use request::{Method, RpcRequest};
