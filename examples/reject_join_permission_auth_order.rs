@@ -170,10 +170,7 @@ async fn run(args: Args) -> Result<String, String> {
                 "note: no credentials in the environment and no --endpoint: using the embedded LinkWAN emulator at {} (throwaway credentials, pending order 123)",
                 emulator.endpoint()
             );
-            let builder = Client::builder()
-                .endpoint(emulator.endpoint())
-                .credentials(emulator.credentials())
-                .region_id(linkwan::DEFAULT_REGION);
+            let builder = emulator.client_builder();
             _emulator = Some(emulator);
             builder
         }

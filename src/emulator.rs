@@ -26,10 +26,8 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let emulator = Emulator::start().await?;
 //! assert_eq!(emulator.order_state("123"), Some(OrderState::Pending));
-//! let client = linkwan::Client::builder()
-//!     .endpoint(emulator.endpoint())
-//!     .credentials(emulator.credentials())
-//!     .build()?;
+//! // Its endpoint and credentials (`client_builder()` to add settings).
+//! let client = emulator.client()?;
 //! let resp = client
 //!     .call(&linkwan::RejectJoinPermissionAuthOrder { order_id: "123".into() })
 //!     .await?;
@@ -303,5 +301,37 @@ impl Emulator {
     /// The underlying mock server (recorded requests, connection count).
     pub fn server(&self) -> &MockServer {
         &self.server
+    }
+
+    /// A [`ClientBuilder`](crate::ClientBuilder) for this emulator: its endpoint and
+    /// credentials, and `RegionId` [`DEFAULT_REGION`](crate::DEFAULT_REGION) as
+    /// [`client_builder`](crate::client_builder) sends. Add settings, then `build()`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use linkwan::emulator::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = Emulator::start().await?;
+    /// let client = emulator.client_builder().timeout(Duration::from_secs(5)).build()?;
+    /// assert_eq!(client.endpoint(), emulator.endpoint());
+    /// let resp = client
+    ///     .call(&linkwan::RejectJoinPermissionAuthOrder { order_id: "123".into() })
+    ///     .await?;
+    /// assert!(resp.success);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::client_builder(crate::DEFAULT_REGION)
+            .endpoint(self.endpoint())
+            .credentials(self.credentials())
+    }
+
+    /// A client for this emulator with default settings: [`client_builder`](Self::client_builder),
+    /// built.
+    pub fn client(&self) -> Result<crate::Client, crate::Error> {
+        self.client_builder().build()
     }
 }

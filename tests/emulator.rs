@@ -160,3 +160,30 @@ async fn sts_credentials_are_checked() {
         "InvalidSecurityToken.MismatchWithAccessKey"
     );
 }
+
+/// `Emulator::client_builder` and `client` point a client at the emulator with its
+/// credentials and LinkWAN's default region, as `linkwan::client_builder` does.
+#[tokio::test]
+async fn the_emulators_own_client() {
+    let emulator = Emulator::builder()
+        .order("9", OrderState::Pending)
+        .start()
+        .await
+        .unwrap();
+    let client = emulator.client().unwrap();
+    assert_eq!(client.endpoint(), emulator.endpoint());
+    assert_eq!(client.credentials(), &emulator.credentials());
+    client.call(&reject("123")).await.unwrap();
+    let configured = emulator
+        .client_builder()
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    configured.call(&reject("9")).await.unwrap();
+    assert_eq!(emulator.order_state("9"), Some(OrderState::Rejected));
+    for sent in emulator.server().requests() {
+        assert_eq!(sent.param("RegionId"), Some(linkwan::DEFAULT_REGION));
+        assert!(sent.verified.is_ok());
+    }
+    assert_eq!(emulator.server().requests().len(), 2);
+}
