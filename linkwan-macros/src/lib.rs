@@ -95,7 +95,7 @@ use proc_macro::TokenStream;
 /// | `version = "YYYY-MM-DD"` | yes | `RpcRequest::VERSION`; checked at compile time (month 01-12, day 01-31) |
 /// | `response = Type` | no | `RpcRequest::Response`, any `serde::de::DeserializeOwned`; default: the type `<StructName>Response` in scope |
 /// | `method = "POST"` / `"GET"` | no | `RpcRequest::METHOD`; default `POST` |
-/// | `idempotent`, `idempotent = true` / `false` | no | `RpcRequest::IDEMPOTENT`, for Describe/List/Get/Count-style actions: the client retries `InternalError`, `UnknownError`, HTTP 500/502/504, read timeouts and connections lost after sending only for those; default `false` |
+/// | `idempotent`, `idempotent = true` / `false` | no | `RpcRequest::IDEMPOTENT`, for Describe/List/Get/Count-style actions: the client retries `InternalError`, `UnknownError`, read timeouts and connections lost after sending only for those (and HTTP 500/502/504 too when the policy says `with_non_idempotent_5xx_retries(false)`); default `false` |
 /// | `crate = "path"` | no | where the runtime lives, for crates that re-export it (like serde's `#[serde(crate = "...")]`); default `::linkwan_runtime` |
 ///
 /// # Fields

@@ -64,7 +64,7 @@ use crate::error::{compare_string_to_sign, Error, ErrorCode, TimeoutKind, Transp
 use crate::params::Params;
 use crate::request::{Method, RpcRequest};
 use crate::response::{self, Failure};
-use crate::retry::{classify, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::sign::{percent_encode, signed_query_v1_with_key, SigningKey};
 use crate::time;
 
@@ -586,7 +586,10 @@ impl Client {
             if attempt >= inner.retry.max_attempts() {
                 return Err(failure.error);
             }
-            let decision = classify(&failure.error, failure.retry_after, spec.idempotent);
+            let decision =
+                inner
+                    .retry
+                    .classify(&failure.error, failure.retry_after, spec.idempotent);
             let Some(delay) = inner.retry.delay_for(&failure.error, decision, attempt) else {
                 return Err(failure.error);
             };

@@ -16,9 +16,9 @@
 //! | `Throttling`, `Throttling.User`, `Throttling.Api`, any `Throttling.*`, `ServiceUnavailable` | yes |
 //! | a response with `x-acs-retry-after: <ms>` (not a permanent code) | yes, after that delay (clamped to `max_backoff`) |
 //! | HTTP 429 and 503 without a permanent code (turned away before processing) | yes |
+//! | HTTP 500, 502 and 504 without a permanent code (a gateway or the service failed) | yes, unless [`with_non_idempotent_5xx_retries(false)`](RetryPolicy::with_non_idempotent_5xx_retries) limits them to idempotent actions |
 //! | connection failures (refused, reset or timed out while connecting: nothing was sent) | yes |
 //! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
-//! | HTTP 500, 502 and 504 without a permanent code (the service or a gateway failed while handling the request, which may have been processed) | only for idempotent actions |
 //! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions |
 //! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized bodies | never |
 //!
@@ -32,12 +32,17 @@
 //! allow-list that holds ECS alone, so it never retries LinkWAN; the new SDKs (Tea/Darabonba)
 //! and the Go SDK retry nothing unless asked, and Go retries with no delay at all. We
 //! retry by default because throttling and gateway errors are routine for a fleet
-//! manager's batch jobs, but only what is safe: a non-idempotent action such as
-//! `RejectJoinPermissionAuthOrder` is repeated only when the service certainly did not
-//! process it (throttled, unavailable, never sent), so a retry can never turn a success
-//! into `IllegalOrderStateTransition`. A gateway's 502 or 504, or a 500, may follow a
-//! request that was processed (the gateway gave up waiting, or the answer was lost on
-//! the way back), so for such actions they are reported, not repeated.
+//! manager's batch jobs. What the service itself says may have been processed
+//! (`InternalError`, `UnknownError`) and requests whose answer never came back (read
+//! timeouts, connections lost after sending) are repeated only for idempotent actions,
+//! so a retry cannot turn such a success into `IllegalOrderStateTransition`.
+//!
+//! HTTP 500, 502 and 504 without a code of the service's own are retried for every
+//! action, as the AWS SDKs' standard retry mode does: they are, far more often than not,
+//! a gateway or a service instance failing before the action ran. They are not certain to
+//! be: a gateway's 504 may follow a request the service went on to process. Callers for
+//! whom repeating a non-idempotent action is worse than reporting the failure turn that
+//! off with [`RetryPolicy::with_non_idempotent_5xx_retries`]`(false)`.
 //!
 //! ```
 //! use std::time::Duration;
@@ -63,17 +68,19 @@ pub struct RetryPolicy {
     base_backoff: Duration,
     throttling_base_backoff: Duration,
     max_backoff: Duration,
+    non_idempotent_5xx: bool,
 }
 
 impl Default for RetryPolicy {
     /// 3 attempts, back-off from 100 ms (500 ms after throttling) doubling up to 5 s,
-    /// equal jitter.
+    /// equal jitter; HTTP 500, 502 and 504 retried for every action.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 3,
             base_backoff: Duration::from_millis(100),
             throttling_base_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(5),
+            non_idempotent_5xx: true,
         }
     }
 }
@@ -110,6 +117,7 @@ impl RetryPolicy {
 
     /// Sets the back-off before the first retry after throttling (a `Throttling*` code or
     /// HTTP 429); it doubles for each further one.
+    #[must_use = "`with_throttling_base_backoff` returns the changed policy"]
     pub fn with_throttling_base_backoff(mut self, base_backoff: Duration) -> Self {
         self.throttling_base_backoff = base_backoff;
         self
@@ -120,6 +128,51 @@ impl RetryPolicy {
     pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
         self.max_backoff = max_backoff;
         self
+    }
+
+    /// Sets whether HTTP 500, 502 and 504 (without a permanent code) are retried for
+    /// actions that are not [idempotent](crate::RpcRequest::IDEMPOTENT) (default: yes).
+    /// With `false`, such a failure of a non-idempotent action is reported instead: the
+    /// gateway may have given up on a request the service went on to process, and
+    /// repeating it could apply it twice. Idempotent actions are retried either way.
+    ///
+    /// ```
+    /// use linkwan_runtime::retry::{RetryDecision, RetryPolicy};
+    /// use linkwan_runtime::Error;
+    ///
+    /// let gateway_timeout = Error::UnexpectedResponse {
+    ///     status: 504,
+    ///     snippet: "<html>504 Gateway Time-out</html>".into(),
+    ///     request_id: None,
+    /// };
+    /// let default = RetryPolicy::default();
+    /// assert_eq!(default.classify(&gateway_timeout, None, false), RetryDecision::Retry);
+    /// let cautious = RetryPolicy::default().with_non_idempotent_5xx_retries(false);
+    /// assert_eq!(cautious.classify(&gateway_timeout, None, false), RetryDecision::Stop);
+    /// assert_eq!(cautious.classify(&gateway_timeout, None, true), RetryDecision::Retry);
+    /// ```
+    #[must_use = "`with_non_idempotent_5xx_retries` returns the changed policy"]
+    pub fn with_non_idempotent_5xx_retries(mut self, retry: bool) -> Self {
+        self.non_idempotent_5xx = retry;
+        self
+    }
+
+    /// Whether HTTP 500, 502 and 504 are retried for non-idempotent actions.
+    pub fn non_idempotent_5xx_retries(&self) -> bool {
+        self.non_idempotent_5xx
+    }
+
+    /// Whether a failed attempt may be retried under this policy: [`classify`], with
+    /// HTTP 500, 502 and 504 left to idempotent actions when
+    /// [`with_non_idempotent_5xx_retries(false)`](Self::with_non_idempotent_5xx_retries)
+    /// says so. This is what the client asks.
+    pub fn classify(
+        &self,
+        error: &Error,
+        retry_after: Option<Duration>,
+        idempotent: bool,
+    ) -> RetryDecision {
+        classify_with(error, retry_after, idempotent, self.non_idempotent_5xx)
     }
 
     /// The number of attempts, the first included.
@@ -217,10 +270,11 @@ pub enum RetryDecision {
     RetryAfter(Duration),
 }
 
-/// Whether a failed attempt may be retried: `error` is what the attempt failed with,
-/// `retry_after` the response's `x-acs-retry-after`, `idempotent` the action's
-/// [`RpcRequest::IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT). See the module docs for
-/// the table.
+/// Whether a failed attempt may be retried under the default policy: `error` is what
+/// the attempt failed with, `retry_after` the response's `x-acs-retry-after`,
+/// `idempotent` the action's [`RpcRequest::IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT).
+/// See the module docs for the table, and [`RetryPolicy::classify`] for a policy's own
+/// answer.
 ///
 /// ```
 /// use linkwan_runtime::retry::{classify, RetryDecision};
@@ -233,6 +287,17 @@ pub enum RetryDecision {
 /// assert_eq!(classify(&internal, None, true), RetryDecision::Retry);
 /// ```
 pub fn classify(error: &Error, retry_after: Option<Duration>, idempotent: bool) -> RetryDecision {
+    classify_with(error, retry_after, idempotent, true)
+}
+
+/// [`classify`], with HTTP 500, 502 and 504 retried for non-idempotent actions only when
+/// `non_idempotent_5xx`.
+fn classify_with(
+    error: &Error,
+    retry_after: Option<Duration>,
+    idempotent: bool,
+    non_idempotent_5xx: bool,
+) -> RetryDecision {
     let retry_if = |yes: bool| {
         if yes {
             RetryDecision::Retry
@@ -241,10 +306,11 @@ pub fn classify(error: &Error, retry_after: Option<Duration>, idempotent: bool) 
         }
     };
     // 429 and 503 say the request was turned away before it was processed; 500, 502 and
-    // 504 say the service, or a gateway in front of it, failed while it was handled
-    // (maybe after processing it), like `InternalError`.
+    // 504 that a gateway or the service failed, most often before the action ran but not
+    // certainly (a gateway's 504 may follow a request the service went on to process).
     let by_status = |status: u16| {
-        matches!(status, 429 | 503) || (idempotent && matches!(status, 500 | 502 | 504))
+        matches!(status, 429 | 503)
+            || ((idempotent || non_idempotent_5xx) && matches!(status, 500 | 502 | 504))
     };
     match error {
         Error::Service(e) => {
@@ -383,19 +449,20 @@ mod tests {
             classify(&service(400, "SomethingNew"), None, true),
             RetryDecision::Stop
         );
-        // (status, retried for a non-idempotent action, for an idempotent one): turned
-        // away before processing (429, 503) for both; maybe processed (500, 502, 504)
-        // only when idempotent.
+        // (status, retried for a non-idempotent action by default, by a policy that
+        // leaves 5xx to idempotent actions, for an idempotent one by either): 429, 503
+        // and 500, 502, 504 by default; the cautious policy keeps 429 and 503 only.
         use RetryDecision::{Retry, Stop};
-        for (status, non_idempotent, idempotent) in [
-            (429, Retry, Retry),
-            (503, Retry, Retry),
-            (500, Stop, Retry),
-            (502, Stop, Retry),
-            (504, Stop, Retry),
-            (501, Stop, Stop),
-            (404, Stop, Stop),
-            (400, Stop, Stop),
+        let cautious = RetryPolicy::default().with_non_idempotent_5xx_retries(false);
+        for (status, non_idempotent, cautious_non_idempotent, idempotent) in [
+            (429, Retry, Retry, Retry),
+            (503, Retry, Retry, Retry),
+            (500, Retry, Stop, Retry),
+            (502, Retry, Stop, Retry),
+            (504, Retry, Stop, Retry),
+            (501, Stop, Stop, Stop),
+            (404, Stop, Stop, Stop),
+            (400, Stop, Stop, Stop),
         ] {
             let page = Error::UnexpectedResponse {
                 status,
@@ -405,7 +472,26 @@ mod tests {
             let body = service(status, "SomethingNew");
             for e in [&page, &body] {
                 assert_eq!(classify(e, None, false), non_idempotent, "{e:?}");
+                let default = RetryPolicy::default();
+                assert_eq!(default.classify(e, None, false), non_idempotent, "{e:?}");
+                assert_eq!(
+                    cautious.classify(e, None, false),
+                    cautious_non_idempotent,
+                    "{e:?}"
+                );
+                for policy in [&default, &cautious] {
+                    assert_eq!(policy.classify(e, None, true), idempotent, "{e:?}");
+                }
                 assert_eq!(classify(e, None, true), idempotent, "{e:?}");
+            }
+        }
+        // A code of the service's own that says it may have processed the request is
+        // left to idempotent actions whatever the status, under either policy.
+        for status in [400, 500, 502, 504] {
+            for code in ["InternalError", "UnknownError"] {
+                let e = service(status, code);
+                assert_eq!(classify(&e, None, false), Stop, "{e:?}");
+                assert_eq!(classify(&e, None, true), Retry, "{e:?}");
             }
         }
         let e = Error::UnexpectedResponse {

@@ -73,8 +73,8 @@ async fn html_502_then_success_via_retry() {
     assert_eq!(distinct_nonces(&server), 3, "each attempt signed afresh");
     assert!(server.requests().iter().all(|r| r.verified.is_ok()));
 
-    // Not idempotent: the 502 may follow a request the service processed (its answer
-    // was lost between it and the gateway), so it is reported, not repeated.
+    // Not idempotent: repeated too by default (HTTP 500/502/503/504 are, for every
+    // action).
     let server = serve(
         REJECT,
         first_then(
@@ -84,7 +84,27 @@ async fn html_502_then_success_via_retry() {
         ),
     )
     .await;
-    let err = client(&server).call(&SEED).await.unwrap_err();
+    assert!(client(&server).call(&SEED).await.unwrap().success);
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(distinct_nonces(&server), 3, "each attempt signed afresh");
+    assert!(server.requests().iter().all(|r| r.verified.is_ok()));
+
+    // A policy that leaves 5xx to idempotent actions reports it instead: the 502 may
+    // follow a request the service processed (its answer lost on the way back).
+    let server = serve(
+        REJECT,
+        first_then(
+            2,
+            |_| MockResponse::raw(502, "text/html", gateway_page(502)),
+            ok_reject,
+        ),
+    )
+    .await;
+    let cautious = builder(server.endpoint())
+        .retry_policy(fast_retries().with_non_idempotent_5xx_retries(false))
+        .build()
+        .unwrap();
+    let err = cautious.call(&SEED).await.unwrap_err();
     assert!(
         matches!(err, Error::UnexpectedResponse { status: 502, .. }),
         "{err:?}"
@@ -144,9 +164,9 @@ const TRUNCATED_ERROR: &str =
 
 #[tokio::test]
 async fn truncated_json_error_bodies() {
-    // (status, attempts) for the non-idempotent action: a 4xx is final, and so is a 500
-    // (the request may have been processed); a 503 turned it away, and is retried.
-    for (status, attempts) in [(400, 1), (404, 1), (500, 1), (503, 3)] {
+    // (status, attempts) for the non-idempotent action: a 4xx is final; a 500 and a 503
+    // are retried (the truncated body names no code that would say otherwise).
+    for (status, attempts) in [(400, 1), (404, 1), (500, 3), (503, 3)] {
         let server = serve(REJECT, move |_| {
             MockResponse::raw(status, "application/json;charset=utf-8", TRUNCATED_ERROR)
                 .with_header("x-acs-request-id", "hdr-7")
@@ -228,9 +248,7 @@ async fn empty_bodies() {
     assert!(client(&server).call(&SEED).await.unwrap().success);
     assert_eq!(server.requests().len(), 3);
 
-    // 504, empty, always: reported after the last attempt of the idempotent action, at
-    // once for the other (the gateway gave up waiting; the request may have been
-    // processed).
+    // 504, empty, always: reported after the last attempt, for either action.
     let server = serve(COUNT, |_| MockResponse::raw(504, "text/plain", "")).await;
     let err = client(&server).call(&count()).await.unwrap_err();
     assert!(
@@ -244,7 +262,7 @@ async fn empty_bodies() {
         matches!(&err, Error::UnexpectedResponse { status: 504, .. }),
         "{err:?}"
     );
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.requests().len(), 3);
 }
 
 #[tokio::test]
