@@ -51,6 +51,11 @@ mod fallback;
 mod symbol;
 mod valid;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 use proc_macro::TokenStream;
 
 /// Implements `linkwan_runtime::RpcRequest` for a struct with named fields: one Aliyun

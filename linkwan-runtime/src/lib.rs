@@ -70,6 +70,11 @@ pub mod sign;
 pub mod test_util;
 mod time;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 #[doc(hidden)]
 #[path = "__private.rs"]
 pub mod __private;
