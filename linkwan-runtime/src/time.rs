@@ -39,6 +39,16 @@ pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The number of days in `month` (1..=12) of `year` (proleptic Gregorian).
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 thread_local! {
     /// The second last formatted on this thread, and its text: every call within the same
     /// second (the usual case under load) copies it instead of redoing the arithmetic.
@@ -133,7 +143,7 @@ pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
     if b[7] != b' ' || b[11] != b' ' || b[16] != b' ' || b[19] != b':' || b[22] != b':' {
         return None;
     }
-    if !(1..=31).contains(&day) || hh > 23 || mm > 59 || ss > 60 {
+    if day < 1 || day > i64::from(days_in_month(year, month)) || hh > 23 || mm > 59 || ss > 60 {
         return None;
     }
     let days = days_from_civil(year, month, day as u32);
@@ -219,8 +229,32 @@ mod tests {
             "Sun, 06 Nov 1994 25:49:37 GMT",
             "Sun, 06 Nov 1994 08-49-37 GMT",
             "Sun, 06 Nov 1994 08:49:37 GMTé",
+            // No such days.
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 29 Feb 2026 08:49:37 GMT",
+            "Sun, 29 Feb 1900 08:49:37 GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
         ] {
             assert_eq!(parse_http_date(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT"),
+            Some(1_709_164_800)
+        );
+    }
+
+    #[test]
+    fn month_lengths_agree_with_the_day_count() {
+        for year in [1900, 1970, 1999, 2000, 2024, 2026, 2100] {
+            for month in 1..=12 {
+                let next = if month == 12 {
+                    days_from_civil(year + 1, 1, 1)
+                } else {
+                    days_from_civil(year, month + 1, 1)
+                };
+                let len = next - days_from_civil(year, month, 1);
+                assert_eq!(i64::from(days_in_month(year, month)), len, "{year}-{month}");
+            }
         }
     }
 }

@@ -48,6 +48,8 @@ struct Call<'a> {
     id: &'a str,
     nonce: String,
     ts_offset: i64,
+    /// A `Timestamp` sent as it is, instead of now plus `ts_offset`.
+    ts: Option<&'a str>,
     extra: Vec<(&'a str, &'a str)>,
     format: Option<&'a str>,
     /// The `Content-Type` of a POST body.
@@ -62,6 +64,7 @@ impl<'a> Call<'a> {
             id: ID,
             nonce: format!("{:032x}", fastrand::u128(..)),
             ts_offset: 0,
+            ts: None,
             extra,
             format: Some("JSON"),
             content_type: "application/x-www-form-urlencoded",
@@ -69,7 +72,9 @@ impl<'a> Call<'a> {
     }
 
     async fn send(&self, server: &MockServer) -> (u16, String) {
-        let ts = timestamp(self.ts_offset);
+        let ts = self
+            .ts
+            .map_or_else(|| timestamp(self.ts_offset), str::to_owned);
         let mut params: Vec<(&str, &str)> = vec![
             ("Action", REJECT),
             ("Version", "2018-12-30"),
@@ -219,6 +224,38 @@ async fn timestamps_beyond_fifteen_minutes_are_expired() {
     call.ts_offset = -14 * 60;
     call.nonce.push('x');
     assert_eq!(call.send(&server).await.0, 200);
+}
+
+#[tokio::test]
+async fn malformed_and_impossible_timestamps_are_refused_as_malformed() {
+    let server = server().await;
+    for ts in [
+        "2026-11-28 12:00:00Z",
+        "2026-11-28T12:00:00",
+        "2026-11-28T12:00:00+08:00",
+        "2026-13-01T12:00:00Z",
+        "2026-11-28T24:00:00Z",
+        // Days the month does not have (once read as the next month's first days).
+        "2026-02-29T12:00:00Z",
+        "2026-02-31T12:00:00Z",
+        "2026-11-31T12:00:00Z",
+        "2026-11-00T12:00:00Z",
+    ] {
+        let mut call = Call::new(vec![]);
+        call.ts = Some(ts);
+        assert_eq!(
+            call.error(&server).await,
+            (400, "InvalidTimeStamp.Format".to_owned()),
+            "{ts}"
+        );
+    }
+    // A real leap day is a date like any other: well formed, and long expired.
+    let mut call = Call::new(vec![]);
+    call.ts = Some("2024-02-29T12:00:00Z");
+    assert_eq!(
+        call.error(&server).await,
+        (400, "InvalidTimeStamp.Expired".to_owned())
+    );
 }
 
 #[tokio::test]

@@ -23,7 +23,11 @@ pub(crate) fn parse_timestamp(s: &str) -> Option<i64> {
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+    if !(1..=12).contains(&mo) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    // No `2016-02-31` read as 2 March: a day the month does not have is malformed.
+    if d < 1 || d > i64::from(time::days_in_month(y, mo as u32)) {
         return None;
     }
     Some(days_from_civil(y, mo as u32, d as u32) * 86_400 + h * 3600 + mi * 60 + se)
@@ -58,6 +62,7 @@ mod tests {
     fn timestamps_round_trip_through_known_dates() {
         assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_timestamp("2016-02-23T12:46:24Z"), Some(1_456_231_584));
+        assert_eq!(parse_timestamp("2016-02-29T00:00:00Z"), Some(1_456_704_000));
         assert_eq!(http_date(1_456_231_584), "Tue, 23 Feb 2016 12:46:24 GMT");
         assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
         for bad in [
@@ -69,6 +74,10 @@ mod tests {
             "２０16-02-23T12:46:24Z",
             "+016-02-23T12:46:24Z",
             "é16-02-23T12:46:24Z",
+            "2016-02-31T12:46:24Z",
+            "2015-02-29T12:46:24Z",
+            "2016-04-31T12:46:24Z",
+            "2016-02-00T12:46:24Z",
         ] {
             assert_eq!(parse_timestamp(bad), None, "{bad}");
         }

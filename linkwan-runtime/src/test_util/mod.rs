@@ -92,7 +92,7 @@
 //! |---|---|---|
 //! | a common param missing (`AccessKeyId`, `Signature`, `SignatureNonce`, `Timestamp`, …) | `Missing{Name}` | 400 |
 //! | `SignatureMethod` is not `HMAC-SHA1` or `SignatureVersion` not `1.0` | `IncompleteSignature` | 400 |
-//! | `Timestamp` not `YYYY-MM-DDTHH:MM:SSZ` | `InvalidTimeStamp.Format` | 400 |
+//! | `Timestamp` not `YYYY-MM-DDTHH:MM:SSZ`, or a date that does not exist (`2026-02-29`) | `InvalidTimeStamp.Format` | 400 |
 //! | `Timestamp` off by more than 15 minutes (see [`MockServerBuilder::max_clock_skew`]) | `InvalidTimeStamp.Expired` | 400 |
 //! | unknown `AccessKeyId` | `InvalidAccessKeyId.NotFound` | 404 |
 //! | STS token missing or wrong for a key registered with one | `InvalidSecurityToken.MismatchWithAccessKey` | 400 |
