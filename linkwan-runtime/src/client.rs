@@ -149,6 +149,8 @@ struct Inner {
     scheme: Scheme,
     authority: Authority,
     root: Uri,
+    /// The endpoint's path, `/` unless it gave one: where requests go.
+    path: String,
     credentials: Credentials,
     /// The HMAC keyed with the credentials' secret, set up once for every signature.
     signing_key: SigningKey,
@@ -248,8 +250,11 @@ fn redact_user_info(endpoint: &str) -> std::borrow::Cow<'_, str> {
 }
 
 impl ClientBuilder {
-    /// The endpoint, `https://host[:port]` (or `http://` for a local test server); a
-    /// trailing `/` is allowed, any other path or a query is not.
+    /// The endpoint, `https://host[:port]` (or `http://` for a local test server),
+    /// optionally with a path that requests are sent to instead of `/` (a gateway or
+    /// proxy that serves the API under a prefix, `https://gw.example.com/linkwan/`). A
+    /// query is refused: the params in it would not be signed. RPC signatures do not
+    /// cover the path.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
@@ -326,12 +331,12 @@ impl ClientBuilder {
     /// Validates the settings and builds the client (and its connection pool).
     ///
     /// Fails with [`Error::Config`] when the endpoint or the credentials are missing, or
-    /// the endpoint is not an `http(s)://host[:port]` URL.
+    /// the endpoint is not an `http(s)://host[:port][/path]` URL.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self
             .endpoint
             .ok_or_else(|| Error::Config("no endpoint: call ClientBuilder::endpoint".into()))?;
-        let (scheme, authority) = parse_endpoint(&endpoint)?;
+        let (scheme, authority, path) = parse_endpoint(&endpoint)?;
         let credentials = self.credentials.ok_or_else(|| {
             Error::Config("no credentials: call ClientBuilder::credentials".into())
         })?;
@@ -352,7 +357,7 @@ impl ClientBuilder {
         let root = Uri::builder()
             .scheme(scheme.clone())
             .authority(authority.clone())
-            .path_and_query("/")
+            .path_and_query(path.clone())
             .build()
             .map_err(|e| Error::Config(format!("invalid endpoint: {e}")))?;
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
@@ -379,7 +384,10 @@ impl ClientBuilder {
         if let Some(max) = self.pool_max_idle_per_host {
             pool.pool_max_idle_per_host(max);
         }
-        let endpoint = format!("{scheme}://{authority}");
+        let endpoint = match path.as_str() {
+            "/" => format!("{scheme}://{authority}"),
+            path => format!("{scheme}://{authority}{path}"),
+        };
         let signing_key = SigningKey::new(credentials.access_key_secret());
         Ok(Client {
             inner: Arc::new(Inner {
@@ -388,6 +396,7 @@ impl ClientBuilder {
                 scheme,
                 authority,
                 root,
+                path,
                 credentials,
                 signing_key,
                 region_id: self.region_id.filter(|r| !r.is_empty()),
@@ -419,8 +428,8 @@ fn host_header(scheme: &Scheme, authority: &Authority) -> Result<HeaderValue, Er
         .map_err(|_| Error::Config("invalid endpoint: the host is not a valid header".into()))
 }
 
-/// `http(s)://host[:port][/]` → (scheme, authority).
-fn parse_endpoint(endpoint: &str) -> Result<(Scheme, Authority), Error> {
+/// `http(s)://host[:port][/path]` → (scheme, authority, path: `/` when none).
+fn parse_endpoint(endpoint: &str) -> Result<(Scheme, Authority, String), Error> {
     let bad = |why: &str| Error::Config(format!("invalid endpoint: {why}"));
     let uri: Uri = endpoint
         .trim()
@@ -439,12 +448,18 @@ fn parse_endpoint(endpoint: &str) -> Result<(Scheme, Authority), Error> {
     if authority.host().is_empty() {
         return Err(bad("no host"));
     }
+    let mut path = "/".to_owned();
     if let Some(pq) = uri.path_and_query() {
-        if pq.query().is_some() || !matches!(pq.path(), "" | "/") {
-            return Err(bad("it must not have a path or a query"));
+        if pq.query().is_some() {
+            return Err(bad(
+                "it must not have a query (params there would not be signed)",
+            ));
+        }
+        if !pq.path().is_empty() {
+            pq.path().clone_into(&mut path);
         }
     }
-    Ok((scheme, authority))
+    Ok((scheme, authority, path))
 }
 
 impl Client {
@@ -453,7 +468,7 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The endpoint, `scheme://host[:port]`.
+    /// The endpoint, `scheme://host[:port]`, with its path when it has one.
     pub fn endpoint(&self) -> &str {
         &self.inner.endpoint
     }
@@ -700,8 +715,9 @@ impl Client {
         let query = self.sign(spec, params, stamp)?;
         let (uri, body, content_type) = match spec.method {
             Method::Get => {
-                let mut pq = Vec::with_capacity(query.len() + 2);
-                pq.extend_from_slice(b"/?");
+                let mut pq = Vec::with_capacity(inner.path.len() + query.len() + 1);
+                pq.extend_from_slice(inner.path.as_bytes());
+                pq.push(b'?');
                 pq.extend_from_slice(query.as_bytes());
                 let pq = PathAndQuery::from_maybe_shared(Bytes::from(pq)).map_err(|e| {
                     AttemptError::from(Error::InvalidRequest(format!("cannot build the URL: {e}")))
@@ -1058,11 +1074,19 @@ mod tests {
             build("http://127.0.0.1:8080").unwrap(),
             "http://127.0.0.1:8080"
         );
+        // A path is where requests go (a gateway's prefix), kept as given.
+        for with_path in [
+            "https://gw.example.com/linkwan",
+            "https://gw.example.com/linkwan/",
+            "http://127.0.0.1:8080/a/b/",
+        ] {
+            assert_eq!(build(with_path).unwrap(), with_path);
+        }
         for (bad, why) in [
             ("linkwan.cn-shanghai.aliyuncs.com", "scheme"),
             ("ftp://host", "scheme"),
-            ("https://host/v1", "path"),
             ("https://host/?a=1", "query"),
+            ("https://host/v1?a=1", "query"),
             ("https://user:pw@host", "user info"),
             ("", "URL"),
             ("https://", "URL"),
@@ -1098,7 +1122,7 @@ mod tests {
             ("http://[::1]:8080", "[::1]:8080"),
             ("https://[::1]", "[::1]"),
         ] {
-            let (scheme, authority) = parse_endpoint(endpoint).unwrap();
+            let (scheme, authority, _) = parse_endpoint(endpoint).unwrap();
             assert_eq!(
                 host_header(&scheme, &authority).unwrap(),
                 host,

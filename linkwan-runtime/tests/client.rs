@@ -74,8 +74,46 @@ async fn success_post_and_get() {
         "{ua}"
     );
     assert_eq!(post.headers["accept"], "application/json");
+    assert_eq!((post.path.as_str(), get.path.as_str()), ("/", "/"));
     // Keep-alive: both calls used one pooled connection.
     assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn an_endpoint_with_a_path_gets_the_requests_there() {
+    // A gateway serving the API under a prefix: POST and GET go to its path, signed as
+    // any RPC request is (the path is not part of the string-to-sign).
+    let server = serve(REJECT, |_| ok_reject()).await;
+    let fuzzy = Count {
+        fuzzy_name: Some("a b*~"),
+    };
+    for path in ["/linkwan/", "/a/b"] {
+        let client = builder(format!("{}{path}", server.endpoint()), creds())
+            .build()
+            .unwrap();
+        assert_eq!(client.endpoint(), format!("{}{path}", server.endpoint()));
+        assert!(client.call(&reject("123")).await.unwrap().success);
+        // No handler for the count action: the mock answers it with an error, after
+        // checking its signature.
+        let _ = client.call(&fuzzy).await;
+    }
+    let seen: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone(), r.verified.clone()))
+        .collect();
+    let expected: Vec<_> = ["/linkwan/", "/a/b"]
+        .iter()
+        .flat_map(|path| {
+            [
+                ("POST".to_owned(), path.to_string(), Ok(())),
+                ("GET".to_owned(), path.to_string(), Ok(())),
+            ]
+        })
+        .collect();
+    assert_eq!(seen, expected);
+    let get = &server.requests()[1];
+    assert_eq!(get.param("FuzzyName"), Some("a b*~"));
 }
 
 #[tokio::test]

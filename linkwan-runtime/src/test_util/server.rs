@@ -72,6 +72,9 @@ impl MockRequest {
 pub struct RecordedRequest {
     /// `GET` or `POST`.
     pub method: String,
+    /// The request's path (`/`, or the path of an endpoint that has one), without the
+    /// query. Any path is served.
+    pub path: String,
     /// Every param, decoded, including `Signature`.
     pub params: BTreeMap<String, String>,
     /// The request headers.
@@ -107,6 +110,7 @@ impl fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RecordedRequest")
             .field("method", &self.method)
+            .field("path", &self.path)
             .field("params", &RedactedParams(&self.params))
             .field("headers", &self.headers)
             .field("verified", &self.verified)
@@ -408,6 +412,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     if state.record {
         lock(&state.requests).push(RecordedRequest {
             method: method.clone(),
+            path: parts.uri.path().to_owned(),
             params: params.clone(),
             headers: parts.headers.clone(),
             verified: verified.as_ref().map(|_| ()).map_err(error_code),
