@@ -21,7 +21,8 @@ USAGE:
     cargo run --example reject_join_permission_auth_order -- [OPTIONS]
 
 OPTIONS:
-    --endpoint URL     Call this endpoint (any http:// or https:// URL) instead of
+    --endpoint URL     Call this endpoint (any http:// or https:// URL, with a path if
+                       the API is served under one; no query) instead of
                        https://linkwan.{region}.aliyuncs.com. Needs credentials.
     --order-id ID      The order to reject, sent exactly as given (UTF-8, spaces and
                        symbols are fine). Default: 123.
@@ -46,7 +47,7 @@ OUTPUT:
         {\"RequestId\": \"89EF6CAA-958F-F32C-BE45-FE003C6DE097\", \"Success\": true}
     Failure: exit 1; one line on stderr naming the error code, message and RequestId
     (for a service error) or what went wrong (transport, timeout, bad response).
-    Bad command-line arguments: exit 2 with a usage message on stderr.
+    Bad command-line arguments: exit 2 and one line on stderr saying what is wrong.
 ";
 
 #[derive(Debug, Default)]
@@ -91,12 +92,14 @@ fn parse_args(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Pars
                     .trim()
                     .parse()
                     .map_err(|_| format!("--timeout takes seconds, not {raw:?}"))?;
-                if !(secs.is_finite() && secs > 0.0 && secs <= 86_400.0) {
+                if !(secs.is_finite() && secs > 0.0) {
                     return Err(format!(
-                        "--timeout must be more than 0 and at most 86400 seconds, not {raw:?}"
+                        "--timeout takes a number of seconds more than 0, not {raw:?}"
                     ));
                 }
-                out.timeout = Some(Duration::from_secs_f64(secs));
+                // Longer than a `Duration` holds (about 584 billion years): no deadline
+                // that could ever be reached, so the longest there is.
+                out.timeout = Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
             }
             other => return Err(format!("unexpected argument {other:?}")),
         }
@@ -166,10 +169,10 @@ async fn run(args: Args) -> Result<String, String> {
             let emulator = Emulator::start()
                 .await
                 .map_err(|e| format!("cannot start the embedded LinkWAN emulator: {e}"))?;
-            eprintln!(
+            to_stderr(&format!(
                 "note: no credentials in the environment and no --endpoint: using the embedded LinkWAN emulator at {} (throwaway credentials, pending order 123)",
                 emulator.endpoint()
-            );
+            ));
             let builder = emulator.client_builder();
             _emulator = Some(emulator);
             builder
@@ -200,15 +203,32 @@ fn describe(error: &Error) -> String {
     one_line(&error.to_string())
 }
 
+/// Writes `line` and a newline, and flushes. Unlike `println!`, which panics when stdout
+/// is a pipe whose reader has gone (`… | head -c0`), a failure is returned.
+fn say(out: &mut impl std::io::Write, line: &str) -> std::io::Result<()> {
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+/// A line on stderr; should stderr itself be gone, there is no one left to tell.
+fn to_stderr(line: &str) {
+    let _ = say(&mut std::io::stderr(), line);
+}
+
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args_os().skip(1)) {
         Ok(Parsed::Help) => {
-            print!("{HELP}");
-            return ExitCode::SUCCESS;
+            return match say(&mut std::io::stdout(), HELP.trim_end()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    to_stderr(&format!("error: cannot print the help: {e}"));
+                    ExitCode::FAILURE
+                }
+            };
         }
         Ok(Parsed::Run(args)) => args,
         Err(msg) => {
-            eprintln!("error: {msg}\nRun with --help for usage.");
+            to_stderr(&format!("error: {msg} (run with --help for usage)"));
             return ExitCode::from(2);
         }
     };
@@ -219,17 +239,23 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the Tokio runtime: {e}");
+            to_stderr(&format!("error: cannot start the Tokio runtime: {e}"));
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(args)) {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
+        Ok(json) => match say(&mut std::io::stdout(), &json) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                // The call succeeded, but its answer could not be delivered.
+                to_stderr(&format!(
+                    "error: the call succeeded, but its response could not be written to stdout: {e}"
+                ));
+                ExitCode::FAILURE
+            }
+        },
         Err(msg) => {
-            eprintln!("error: {msg}");
+            to_stderr(&format!("error: {msg}"));
             ExitCode::FAILURE
         }
     }

@@ -150,11 +150,26 @@ fn help_usage_and_missing_credentials() {
     ] {
         assert!(help.stdout.contains(word), "--help mentions {word}");
     }
-    let bad = run(&["--bogus"], &[]);
-    assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("--bogus"));
-    let bad = run(&["--timeout", "soon"], &[]);
-    assert_eq!(bad.code, 2);
+    // Bad arguments: exit 2 and one line naming what is wrong.
+    for (args, named) in [
+        (&["--bogus"][..], "--bogus"),
+        (&["--timeout", "soon"], "soon"),
+        (&["--timeout", "0"], "--timeout"),
+        (&["--timeout", "-3"], "--timeout"),
+        (&["--order-id"], "--order-id"),
+    ] {
+        let bad = run(args, &[]);
+        assert_eq!(bad.code, 2, "{args:?}");
+        assert!(bad.stdout.is_empty(), "{args:?}");
+        assert_eq!(bad.stderr.lines().count(), 1, "{args:?}: {}", bad.stderr);
+        assert!(bad.stderr.contains(named), "{args:?}: {}", bad.stderr);
+    }
+    // Any deadline, however long, is a deadline (no upper bound, no panic).
+    for long in ["86401", "1e300"] {
+        let ok = run(&["--timeout", long], &[]);
+        assert_eq!(ok.code, 0, "{long}: {}", ok.stderr);
+        parse_success(&ok.stdout);
+    }
     let no_creds = run(&["--endpoint", "http://127.0.0.1:9"], &[]);
     let line = single_error_line(&no_creds);
     assert!(line.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{line}");
@@ -180,6 +195,48 @@ async fn against_the_emulator_success_then_illegal_transition() {
         "{line}"
     );
     assert!(line.contains("RequestId: "), "{line}");
+}
+
+#[test]
+fn a_closed_stdout_is_reported_not_a_panic() {
+    // The reader of stdout is gone before the answer is printed (`… | head -c0`):
+    // `println!` would panic; the example says what happened instead.
+    let mut child = Command::new(example_path())
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .env("RUST_BACKTRACE", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the example");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the example's exit");
+    let stderr = String::from_utf8(out.stderr).expect("UTF-8 stderr");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: the call succeeded, but its response could not be written"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_with_a_path() {
+    // A gateway serving the API under a prefix: the request goes to that path.
+    let emulator = Emulator::start().await.unwrap();
+    let endpoint = format!("{}/linkwan/", emulator.endpoint());
+    let run = run_against(&emulator, &["--endpoint", &endpoint], None).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    parse_success(&run.stdout);
+    let sent = emulator.server().requests();
+    assert_eq!(sent.last().unwrap().path, "/linkwan/");
+    assert_eq!(emulator.order_state("123"), Some(OrderState::Rejected));
+    // A query is refused, clearly: its params would not be signed.
+    let with_query = format!("{}/?Action=Other", emulator.endpoint());
+    let run = run_against(&emulator, &["--endpoint", &with_query], None).await;
+    let line = single_error_line(&run);
+    assert!(line.contains("query"), "{line}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
