@@ -12,15 +12,84 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, GenericArgument, Path, PathArguments, Type};
 
+/// An item's kind and name, its outer attributes and visibility left out: the tokens
+/// from its first keyword (`fn`, `async`, `impl`, `mod`, …) to the first other identifier
+/// (its name), or just the first keyword when no name follows (`impl<T> …`).
+fn item_head(item: &TokenStream) -> TokenStream {
+    use proc_macro2::TokenTree;
+    const QUALIFIERS: &[&str] = &[
+        "async",
+        "auto",
+        "const",
+        "default",
+        "enum",
+        "extern",
+        "fn",
+        "impl",
+        "macro_rules",
+        "mod",
+        "safe",
+        "static",
+        "struct",
+        "trait",
+        "type",
+        "union",
+        "unsafe",
+        "use",
+    ];
+    let tokens: Vec<TokenTree> = item.clone().into_iter().collect();
+    let mut at = 0;
+    // `#[...]` outer attributes.
+    while let (Some(TokenTree::Punct(p)), Some(TokenTree::Group(_))) =
+        (tokens.get(at), tokens.get(at + 1))
+    {
+        if p.as_char() != '#' {
+            break;
+        }
+        at += 2;
+    }
+    // `pub`, `pub(crate)`, `pub(in path)`.
+    if matches!(tokens.get(at), Some(TokenTree::Ident(i)) if i == "pub") {
+        at += 1;
+        if matches!(tokens.get(at), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Parenthesis)
+        {
+            at += 1;
+        }
+    }
+    let start = at;
+    let mut end = None;
+    for (i, token) in tokens.iter().enumerate().skip(start) {
+        match token {
+            TokenTree::Ident(ident) if QUALIFIERS.iter().any(|q| ident == q) => end = Some(i),
+            // The ABI of `extern "C"`.
+            TokenTree::Literal(_) if end.is_some() => end = Some(i),
+            TokenTree::Ident(_) => {
+                end = Some(i);
+                break;
+            }
+            _ => break,
+        }
+    }
+    match end {
+        Some(end) => tokens[start..=end].iter().cloned().collect(),
+        None => tokens.get(start).cloned().into_iter().collect(),
+    }
+}
+
 /// `#[aliyun_rpc(args)] item`.
 pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     let input: DeriveInput = match syn::parse2(item.clone()) {
         Ok(input) => input,
         Err(_) => {
-            let err = syn::Error::new(
-                Span::call_site(),
-                "#[aliyun_rpc] goes on a struct with named fields",
-            );
+            // Not a struct, enum or union (rustc has parsed the item already): point at
+            // what it is instead, `fn describe_regions`, `impl Foo`, `mod api`.
+            let message = "#[aliyun_rpc] goes on a struct with named fields";
+            let head = item_head(&item);
+            let err = if head.is_empty() {
+                syn::Error::new(Span::call_site(), message)
+            } else {
+                syn::Error::new_spanned(head, message)
+            };
             let mut out = err.to_compile_error();
             out.extend(item);
             return out;
