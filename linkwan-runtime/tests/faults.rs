@@ -56,55 +56,49 @@ fn gateway_page(status: u16) -> String {
     )
 }
 
+/// A server that answers `action` with a gateway's `status` page twice, then `then()`.
+async fn gateway_page_twice(
+    action: &str,
+    status: u16,
+    then: impl Fn() -> MockResponse + Send + Sync + 'static,
+) -> MockServer {
+    let page = move |_| MockResponse::raw(status, "text/html", gateway_page(status));
+    serve(action, first_then(2, page, then)).await
+}
+
+/// The server saw three attempts, each signed afresh, and every signature valid.
+#[track_caller]
+fn three_attempts_signed_afresh(server: &MockServer) {
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(distinct_nonces(server), 3, "each attempt signed afresh");
+    assert!(server.requests().iter().all(|r| r.verified.is_ok()));
+}
+
+/// A client for `server` whose policy leaves HTTP 500, 502 and 504 to idempotent actions.
+fn cautious(server: &MockServer) -> Client {
+    builder(server.endpoint())
+        .retry_policy(fast_retries().with_non_idempotent_5xx_retries(false))
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn html_502_then_success_via_retry() {
     // Idempotent: a gateway's 502 is retried, each attempt signed afresh.
-    let server = serve(
-        COUNT,
-        first_then(
-            2,
-            |_| MockResponse::raw(502, "text/html", gateway_page(502)),
-            ok_count,
-        ),
-    )
-    .await;
+    let server = gateway_page_twice(COUNT, 502, ok_count).await;
     assert_eq!(client(&server).call(&count()).await.unwrap().data, 42);
-    assert_eq!(server.requests().len(), 3);
-    assert_eq!(distinct_nonces(&server), 3, "each attempt signed afresh");
-    assert!(server.requests().iter().all(|r| r.verified.is_ok()));
+    three_attempts_signed_afresh(&server);
 
     // Not idempotent: repeated too by default (HTTP 500/502/503/504 are, for every
     // action).
-    let server = serve(
-        REJECT,
-        first_then(
-            2,
-            |_| MockResponse::raw(502, "text/html", gateway_page(502)),
-            ok_reject,
-        ),
-    )
-    .await;
+    let server = gateway_page_twice(REJECT, 502, ok_reject).await;
     assert!(client(&server).call(&SEED).await.unwrap().success);
-    assert_eq!(server.requests().len(), 3);
-    assert_eq!(distinct_nonces(&server), 3, "each attempt signed afresh");
-    assert!(server.requests().iter().all(|r| r.verified.is_ok()));
+    three_attempts_signed_afresh(&server);
 
     // A policy that leaves 5xx to idempotent actions reports it instead: the 502 may
     // follow a request the service processed (its answer lost on the way back).
-    let server = serve(
-        REJECT,
-        first_then(
-            2,
-            |_| MockResponse::raw(502, "text/html", gateway_page(502)),
-            ok_reject,
-        ),
-    )
-    .await;
-    let cautious = builder(server.endpoint())
-        .retry_policy(fast_retries().with_non_idempotent_5xx_retries(false))
-        .build()
-        .unwrap();
-    let err = cautious.call(&SEED).await.unwrap_err();
+    let server = gateway_page_twice(REJECT, 502, ok_reject).await;
+    let err = cautious(&server).call(&SEED).await.unwrap_err();
     assert!(
         matches!(err, Error::UnexpectedResponse { status: 502, .. }),
         "{err:?}"
@@ -112,19 +106,13 @@ async fn html_502_then_success_via_retry() {
     assert_eq!(server.requests().len(), 1);
 
     // A 503 page turned the request away before the service saw it: repeated for any
-    // action.
-    let server = serve(
-        REJECT,
-        first_then(
-            2,
-            |_| MockResponse::raw(503, "text/html", gateway_page(503)),
-            ok_reject,
-        ),
-    )
-    .await;
+    // action, under either policy.
+    let server = gateway_page_twice(REJECT, 503, ok_reject).await;
     assert!(client(&server).call(&SEED).await.unwrap().success);
-    assert_eq!(server.requests().len(), 3);
-    assert_eq!(distinct_nonces(&server), 3, "each attempt signed afresh");
+    three_attempts_signed_afresh(&server);
+    let server = gateway_page_twice(REJECT, 503, ok_reject).await;
+    assert!(cautious(&server).call(&SEED).await.unwrap().success);
+    three_attempts_signed_afresh(&server);
 }
 
 #[tokio::test]
