@@ -38,11 +38,12 @@
 //! so a retry cannot turn such a success into `IllegalOrderStateTransition`.
 //!
 //! HTTP 500, 502 and 504 without a code of the service's own are retried for every
-//! action, as the AWS SDKs' standard retry mode does: they are, far more often than not,
-//! a gateway or a service instance failing before the action ran. They are not certain to
-//! be: a gateway's 504 may follow a request the service went on to process. Callers for
-//! whom repeating a non-idempotent action is worse than reporting the failure turn that
-//! off with [`RetryPolicy::with_non_idempotent_5xx_retries`]`(false)`.
+//! action, as the AWS SDKs' standard retry mode retries 500, 502, 503 and 504: they are
+//! taken for transient failures of a gateway or a service instance. They do not prove that
+//! the action did not run, though: a gateway's 504 may follow a request the service went
+//! on to process. Callers for whom repeating a non-idempotent action is worse than
+//! reporting the failure turn that off with
+//! [`RetryPolicy::with_non_idempotent_5xx_retries`]`(false)`.
 //!
 //! ```
 //! use std::time::Duration;
