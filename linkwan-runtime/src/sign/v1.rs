@@ -1271,34 +1271,34 @@ fn split16(block: &[u8; 16]) -> (u64, u64) {
 #[allow(unused_unsafe)] // the intrinsics are safe functions on newer compilers
 fn reserved_mask(lo: u64, hi: u64) -> u32 {
     use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        _mm_add_epi8, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
     // SAFETY: SSE2 is enabled on every x86-64 target, and these intrinsics only compute
     // on values in registers (no memory access).
     unsafe {
         let x = _mm_set_epi64x(hi as i64, lo as i64);
-        // Signed compares: bytes from 0x80 up are negative and fall in no range.
-        let in_range = |v, lo: u8, hi: u8| {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(v, _mm_set1_epi8((lo - 1) as i8)),
-                _mm_cmplt_epi8(v, _mm_set1_epi8((hi + 1) as i8)),
+        // Outside `lo..=hi`: adding `0x80 - lo` (wrapping) moves that range to the bottom
+        // of the signed bytes, `-128..=-128 + hi - lo`, and every other byte above it, so
+        // one signed compare tells them apart (bytes from 0x80 up included).
+        let outside = |v, lo: u8, hi: u8| {
+            _mm_cmpgt_epi8(
+                _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8)),
+                _mm_set1_epi8((0x80 + (hi - lo)) as i8),
             )
         };
         // `| 0x20` folds upper-case letters onto lower-case ones; no other byte lands
         // in `a..=z` that way.
-        let letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
-        let unreserved = _mm_or_si128(
-            _mm_or_si128(letters, in_range(x, b'0', b'9')),
-            _mm_or_si128(
-                in_range(x, b'-', b'.'),
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
-                    _mm_cmpeq_epi8(x, _mm_set1_epi8(b'~' as i8)),
-                ),
+        let reserved = _mm_and_si128(
+            _mm_and_si128(
+                outside(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z'),
+                outside(x, b'0', b'9'),
             ),
+            outside(x, b'-', b'.'),
         );
-        !(_mm_movemask_epi8(unreserved) as u32) & 0xFFFF
+        let reserved = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)), reserved);
+        let reserved = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'~' as i8)), reserved);
+        _mm_movemask_epi8(reserved) as u32
     }
 }
 
