@@ -763,11 +763,12 @@ fn need(len: usize) -> usize {
 
 /// Whether a whole param fits an encoder's buffer holding `len` bytes: both parts at
 /// worst (five bytes each, see [`need`]), two separator entries and the slack of the last
-/// store (the lengths are capped first, so nothing overflows).
+/// store. (Two slices of bytes hold at most `usize::MAX` bytes together, and the sum is
+/// bounded before it is multiplied, so nothing overflows.)
 #[inline(always)]
 fn pair_fits(len: usize, key: &[u8], value: &[u8]) -> bool {
-    let both = key.len().min(BUF) + value.len().min(BUF);
-    len + 5 * both + SLACK + 2 * 8 <= BUF
+    let both = key.len() + value.len();
+    both < BUF && len + 5 * both + SLACK + 2 * 8 <= BUF
 }
 
 /// Both encodings at once, for [`sign_v1`]: the canonical query, and the MAC of its
@@ -923,7 +924,7 @@ fn encode_key_both(
     let words = p.prefix.swap_bytes();
     let (lo, hi) = (words as u64, (words >> 64) as u64);
     // Zero padding is reserved: only the first `n` flags count.
-    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
+    if clean_prefix(reserved_mask(lo, hi), n) {
         store16(once, a, lo, hi);
         store16(twice, b, lo, hi);
         (a + n, b + n)
@@ -1133,7 +1134,7 @@ fn encode_key(table: &[Entry; 256], p: &Param<'_, '_>, buf: &mut [u8; BUF], len:
     let words = p.prefix.swap_bytes();
     let (lo, hi) = (words as u64, (words >> 64) as u64);
     // Zero padding is reserved: only the first `n` flags count.
-    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
+    if clean_prefix(reserved_mask(lo, hi), n) {
         store16(buf, len, lo, hi);
         len + n
     } else {
@@ -1251,7 +1252,15 @@ fn clean_tail(rest: &[u8]) -> Option<(u64, u64)> {
         _ => (load_word(rest).0, 0),
     };
     // Zero padding is reserved: only the first `n` flags count.
-    (reserved_mask(lo, hi) & ((1 << n) - 1) == 0).then_some((lo, hi))
+    clean_prefix(reserved_mask(lo, hi), n).then_some((lo, hi))
+}
+
+/// Whether none of the first `n` (at most 16) bytes of a block is reserved, given its
+/// mask: whether the lowest set bit is at `n` or above (bit 16 stands in for a block with
+/// none, so the count needs no zero case).
+#[inline(always)]
+fn clean_prefix(reserved: u32, n: usize) -> bool {
+    (reserved | 1 << 16).trailing_zeros() as usize >= n
 }
 
 /// A 16-byte block as two little-endian words.
@@ -1522,6 +1531,16 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn clean_prefix_agrees_with_masking_the_first_bytes() {
+        for mask in 0..1u32 << 16 {
+            for n in 0..=16 {
+                let expected = mask & ((1u32 << n) - 1) == 0;
+                assert_eq!(clean_prefix(mask, n), expected, "{mask:#06x}, {n}");
             }
         }
     }
