@@ -763,11 +763,12 @@ fn need(len: usize) -> usize {
 
 /// Whether a whole param fits an encoder's buffer holding `len` bytes: both parts at
 /// worst (five bytes each, see [`need`]), two separator entries and the slack of the last
-/// store (the lengths are capped first, so nothing overflows).
+/// store. (Two slices of bytes hold at most `usize::MAX` bytes together, and the sum is
+/// bounded before it is multiplied, so nothing overflows.)
 #[inline(always)]
 fn pair_fits(len: usize, key: &[u8], value: &[u8]) -> bool {
-    let both = key.len().min(BUF) + value.len().min(BUF);
-    len + 5 * both + SLACK + 2 * 8 <= BUF
+    let both = key.len() + value.len();
+    both < BUF && len + 5 * both + SLACK + 2 * 8 <= BUF
 }
 
 /// Both encodings at once, for [`sign_v1`]: the canonical query, and the MAC of its
@@ -923,7 +924,7 @@ fn encode_key_both(
     let words = p.prefix.swap_bytes();
     let (lo, hi) = (words as u64, (words >> 64) as u64);
     // Zero padding is reserved: only the first `n` flags count.
-    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
+    if clean_prefix(reserved_mask(lo, hi), n) {
         store16(once, a, lo, hi);
         store16(twice, b, lo, hi);
         (a + n, b + n)
@@ -1133,7 +1134,7 @@ fn encode_key(table: &[Entry; 256], p: &Param<'_, '_>, buf: &mut [u8; BUF], len:
     let words = p.prefix.swap_bytes();
     let (lo, hi) = (words as u64, (words >> 64) as u64);
     // Zero padding is reserved: only the first `n` flags count.
-    if reserved_mask(lo, hi) & ((1 << n) - 1) == 0 {
+    if clean_prefix(reserved_mask(lo, hi), n) {
         store16(buf, len, lo, hi);
         len + n
     } else {
@@ -1251,7 +1252,15 @@ fn clean_tail(rest: &[u8]) -> Option<(u64, u64)> {
         _ => (load_word(rest).0, 0),
     };
     // Zero padding is reserved: only the first `n` flags count.
-    (reserved_mask(lo, hi) & ((1 << n) - 1) == 0).then_some((lo, hi))
+    clean_prefix(reserved_mask(lo, hi), n).then_some((lo, hi))
+}
+
+/// Whether none of the first `n` (at most 16) bytes of a block is reserved, given its
+/// mask: whether the lowest set bit is at `n` or above (bit 16 stands in for a block with
+/// none, so the count needs no zero case).
+#[inline(always)]
+fn clean_prefix(reserved: u32, n: usize) -> bool {
+    (reserved | 1 << 16).trailing_zeros() as usize >= n
 }
 
 /// A 16-byte block as two little-endian words.
@@ -1271,34 +1280,34 @@ fn split16(block: &[u8; 16]) -> (u64, u64) {
 #[allow(unused_unsafe)] // the intrinsics are safe functions on newer compilers
 fn reserved_mask(lo: u64, hi: u64) -> u32 {
     use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        _mm_add_epi8, _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
     // SAFETY: SSE2 is enabled on every x86-64 target, and these intrinsics only compute
     // on values in registers (no memory access).
     unsafe {
         let x = _mm_set_epi64x(hi as i64, lo as i64);
-        // Signed compares: bytes from 0x80 up are negative and fall in no range.
-        let in_range = |v, lo: u8, hi: u8| {
-            _mm_and_si128(
-                _mm_cmpgt_epi8(v, _mm_set1_epi8((lo - 1) as i8)),
-                _mm_cmplt_epi8(v, _mm_set1_epi8((hi + 1) as i8)),
+        // Outside `lo..=hi`: adding `0x80 - lo` (wrapping) moves that range to the bottom
+        // of the signed bytes, `-128..=-128 + hi - lo`, and every other byte above it, so
+        // one signed compare tells them apart (bytes from 0x80 up included).
+        let outside = |v, lo: u8, hi: u8| {
+            _mm_cmpgt_epi8(
+                _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8)),
+                _mm_set1_epi8((0x80 + (hi - lo)) as i8),
             )
         };
         // `| 0x20` folds upper-case letters onto lower-case ones; no other byte lands
         // in `a..=z` that way.
-        let letters = in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z');
-        let unreserved = _mm_or_si128(
-            _mm_or_si128(letters, in_range(x, b'0', b'9')),
-            _mm_or_si128(
-                in_range(x, b'-', b'.'),
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)),
-                    _mm_cmpeq_epi8(x, _mm_set1_epi8(b'~' as i8)),
-                ),
+        let reserved = _mm_and_si128(
+            _mm_and_si128(
+                outside(_mm_or_si128(x, _mm_set1_epi8(0x20)), b'a', b'z'),
+                outside(x, b'0', b'9'),
             ),
+            outside(x, b'-', b'.'),
         );
-        !(_mm_movemask_epi8(unreserved) as u32) & 0xFFFF
+        let reserved = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'_' as i8)), reserved);
+        let reserved = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(b'~' as i8)), reserved);
+        _mm_movemask_epi8(reserved) as u32
     }
 }
 
@@ -1522,6 +1531,16 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn clean_prefix_agrees_with_masking_the_first_bytes() {
+        for mask in 0..1u32 << 16 {
+            for n in 0..=16 {
+                let expected = mask & ((1u32 << n) - 1) == 0;
+                assert_eq!(clean_prefix(mask, n), expected, "{mask:#06x}, {n}");
             }
         }
     }
