@@ -17,12 +17,12 @@ use syn::{DeriveInput, GenericArgument, Path, PathArguments, Type};
 /// (its name), or just the first keyword when no name follows (`impl<T> …`).
 fn item_head(item: &TokenStream) -> TokenStream {
     use proc_macro2::TokenTree;
+    // Structs, enums and unions parse as a `DeriveInput`, so they never come here.
     const QUALIFIERS: &[&str] = &[
         "async",
         "auto",
         "const",
         "default",
-        "enum",
         "extern",
         "fn",
         "impl",
@@ -30,10 +30,8 @@ fn item_head(item: &TokenStream) -> TokenStream {
         "mod",
         "safe",
         "static",
-        "struct",
         "trait",
         "type",
-        "union",
         "unsafe",
         "use",
     ];
