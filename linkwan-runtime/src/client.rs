@@ -309,8 +309,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The largest response body read, in bytes (default 4 MiB); larger ones fail with
-    /// [`Error::BodyTooLarge`].
+    /// The largest response body read, in bytes (default 4 MiB). A larger 2xx body fails
+    /// with [`Error::BodyTooLarge`]; a larger error answer (a 503 page, say) is an
+    /// [`Error::UnexpectedResponse`] with its status and the start of its body, retried
+    /// as that status is.
     pub fn max_response_body(mut self, bytes: usize) -> Self {
         self.max_response_body = Some(bytes);
         self
@@ -759,17 +761,61 @@ impl Client {
             .map_err(|e| AttemptError::from(self.transport_error(e)))?;
         let (parts, body) = resp.into_parts();
         let limit = inner.max_response_body;
-        if let Some(len) = declared_length(&parts.headers) {
-            if len > limit as u64 {
+        let declared = declared_length(&parts.headers).filter(|&len| len > limit as u64);
+        if !parts.status.is_success() {
+            // The status says what happened (a 503 was turned away, and is retried as
+            // such); the body only explains it. One over the limit is shown by its start,
+            // and no more of it is read than that.
+            let read_up_to = match declared {
+                Some(_) => limit.min(response::OVERSIZED_HEAD),
+                None => limit,
+            };
+            let bytes = match read_body(body, read_up_to).await {
+                Ok(bytes) if declared.is_none() => bytes,
+                Ok(head) | Err(BodyError::TooLarge(head)) => {
+                    let mut error = response::oversized(parts.status, &parts.headers, &head);
+                    response::redact_credentials(&mut error, &inner.credentials);
+                    return Err(AttemptError {
+                        error,
+                        retry_after: response::retry_after(&parts.headers),
+                    });
+                }
+                Err(BodyError::Transport(e)) => return Err(e.into()),
+            };
+            return self.decoded(spec, params, stamp, &parts, &bytes);
+        }
+        if let Some(len) = declared {
+            return Err(Error::BodyTooLarge {
+                limit,
+                content_length: Some(len),
+            }
+            .into());
+        }
+        let bytes = match read_body(body, limit).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::TooLarge(_)) => {
                 return Err(Error::BodyTooLarge {
                     limit,
-                    content_length: Some(len),
+                    content_length: None,
                 }
-                .into());
+                .into())
             }
-        }
-        let bytes = read_body(body, limit).await?;
-        response::decode_inner::<T>(parts.status, &parts.headers, &bytes).map_err(|f| {
+            Err(BodyError::Transport(e)) => return Err(e.into()),
+        };
+        self.decoded(spec, params, stamp, &parts, &bytes)
+    }
+
+    /// Decodes a whole answer to an attempt signed with `stamp`.
+    fn decoded<T: serde::de::DeserializeOwned>(
+        &self,
+        spec: &CallSpec,
+        params: &Params,
+        stamp: Stamped<'_>,
+        parts: &http::response::Parts,
+        bytes: &[u8],
+    ) -> Result<T, AttemptError> {
+        let inner = &*self.inner;
+        response::decode_inner::<T>(parts.status, &parts.headers, bytes).map_err(|f| {
             let retry_after = response::retry_after(&parts.headers);
             let Failure {
                 mut error,
@@ -799,26 +845,42 @@ impl Client {
     }
 }
 
+/// Why [`read_body`] stopped short.
+enum BodyError {
+    /// The body goes past the limit: its first [`response::OVERSIZED_HEAD`] bytes (at
+    /// most), to show.
+    TooLarge(Bytes),
+    /// The body broke off.
+    Transport(Error),
+}
+
 /// Reads a whole response body of at most `limit` bytes (more is
-/// [`Error::BodyTooLarge`], as soon as a frame goes over), as `Limited` and `collect()`
+/// [`BodyError::TooLarge`], as soon as a frame goes over), as `Limited` and `collect()`
 /// would, without their list of buffers: the usual answer arrives in one data frame,
 /// which is kept as is; several are copied into one buffer. Trailers are ignored.
-async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, AttemptError> {
+async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
     let mut first = Bytes::new();
     let mut joined: Vec<u8> = Vec::new();
     let mut total: usize = 0;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| Error::Transport(TransportError::new(false, e)))?;
+        let frame = frame
+            .map_err(|e| BodyError::Transport(Error::Transport(TransportError::new(false, e))))?;
         let Ok(data) = frame.into_data() else {
             continue;
         };
         total = total.saturating_add(data.len());
         if total > limit {
-            return Err(Error::BodyTooLarge {
-                limit,
-                content_length: None,
+            let read = if joined.is_empty() {
+                &first[..]
+            } else {
+                &joined[..]
+            };
+            let mut head = Vec::with_capacity(response::OVERSIZED_HEAD);
+            for part in [read, &data[..]] {
+                let room = response::OVERSIZED_HEAD - head.len();
+                head.extend_from_slice(&part[..part.len().min(room)]);
             }
-            .into());
+            return Err(BodyError::TooLarge(head.into()));
         }
         if joined.is_empty() && first.is_empty() {
             first = data;

@@ -67,7 +67,8 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// A non-2xx answer that is not an error body: an HTML page from a gateway, an empty
-    /// body, truncated JSON, JSON without `Code`.
+    /// body, truncated JSON, JSON without `Code`, or a body over the client's
+    /// `max_response_body` (its snippet then ends in `…`).
     #[error(
         "unexpected HTTP {status} response{} (body: {snippet:?})",
         RequestIdSuffix(request_id.as_deref())
@@ -81,8 +82,10 @@ pub enum Error {
         /// The `x-acs-request-id` header, if any.
         request_id: Option<String>,
     },
-    /// The response body exceeds the client's `max_response_body`; it was not read (or
-    /// not to the end).
+    /// A 2xx response body exceeds the client's `max_response_body`; it was not read (or
+    /// not to the end). (An error answer over the limit is an
+    /// [`UnexpectedResponse`](Error::UnexpectedResponse) with its status and the start of
+    /// its body.)
     #[error(
         "the response body exceeds the limit of {limit} bytes{}",
         DeclaredLength(*content_length)

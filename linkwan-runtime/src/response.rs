@@ -116,6 +116,35 @@ pub(crate) fn decode_inner<T: DeserializeOwned>(
     }
 }
 
+/// How much of an error answer over the body limit the client reads, to show: enough
+/// for a [`snippet`].
+pub(crate) const OVERSIZED_HEAD: usize = SNIPPET_CHARS * 4;
+
+/// The error for a non-2xx answer whose body goes past the client's limit, of which
+/// `head` is the start: [`Error::UnexpectedResponse`] with the status (what the retry
+/// policy goes by) and the start of the body, marked as cut.
+pub(crate) fn oversized(status: StatusCode, headers: &HeaderMap, head: &[u8]) -> Error {
+    let snippet = match content_encoding(headers) {
+        Some(enc) if std::str::from_utf8(head).is_err() => {
+            let shown: String = enc.chars().take(32).collect();
+            let cut = if shown.len() < enc.len() { "…" } else { "" };
+            format!("<a body over the limit, of Content-Encoding: {shown}{cut}, not decoded>")
+        }
+        _ => {
+            let mut text = snippet(head);
+            if !text.ends_with('…') && !text.ends_with(" <omitted>") {
+                text.push('…');
+            }
+            text
+        }
+    };
+    Error::UnexpectedResponse {
+        status: status.as_u16(),
+        snippet,
+        request_id: header_request_id(headers),
+    }
+}
+
 /// The response's `Content-Encoding` when it is not `identity`: the client sends no
 /// `Accept-Encoding` and decodes no encoding, so a body a proxy compressed anyway cannot
 /// be read (or shown) as it is.
@@ -801,6 +830,30 @@ mod tests {
                 "x".repeat(32)
             )),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn oversized_error_answers_keep_their_status() {
+        let mut h = HeaderMap::new();
+        h.insert("x-acs-request-id", "hdr-9".parse().unwrap());
+        let e = oversized(StatusCode::SERVICE_UNAVAILABLE, &h, b"<html>busy");
+        assert_eq!(
+            e.to_string(),
+            "unexpected HTTP 503 response (RequestId: hdr-9) (body: \"<html>busy…\")"
+        );
+        let long = "x".repeat(OVERSIZED_HEAD);
+        let e = oversized(StatusCode::BAD_GATEWAY, &h, long.as_bytes());
+        let Error::UnexpectedResponse { snippet, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 1);
+        assert!(snippet.ends_with('…'));
+        h.insert("content-encoding", "gzip".parse().unwrap());
+        let e = oversized(StatusCode::BAD_GATEWAY, &h, b"\x1f\x8b\x08\xff");
+        assert_eq!(
+            e.to_string(),
+            "unexpected HTTP 502 response (RequestId: hdr-9) (body: \"<a body over the limit, of Content-Encoding: gzip, not decoded>\")"
         );
     }
 

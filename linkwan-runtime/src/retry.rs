@@ -20,7 +20,7 @@
 //! | connection failures (refused, reset or timed out while connecting: nothing was sent) | yes |
 //! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
 //! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions |
-//! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized bodies | never |
+//! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized 2xx bodies | never |
 //!
 //! Separately, an `InvalidTimeStamp.Expired` answered with a `Date` header makes the
 //! client record the clock offset and try once more with a corrected `Timestamp`, even

@@ -925,6 +925,83 @@ async fn a_close_delimited_body_over_the_limit_is_refused() {
     assert_says(&err, "exceeds the limit of 1048576 bytes");
 }
 
+#[tokio::test]
+async fn an_error_page_over_the_limit_keeps_its_status() {
+    // A load balancer's 503 page larger than the body limit: the 503 is what counts (it
+    // is retried like any 503, and reported with its status), not the size of the page.
+    // Declared by a Content-Length, chunked, or running to the close.
+    let page = "<html><title>503</title>".to_owned() + &"x".repeat(100_000) + "</html>";
+    let framed = |how: &str| match how {
+        "Content-Length" => http(503, &[("Content-Type", "text/html")], page.as_bytes()),
+        "chunked" => {
+            let mut out = b"HTTP/1.1 503 X\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+            for piece in page.as_bytes().chunks(1000) {
+                out.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+                out.extend_from_slice(piece);
+                out.extend_from_slice(b"\r\n");
+            }
+            out.extend_from_slice(b"0\r\n\r\n");
+            out
+        }
+        _ => [
+            b"HTTP/1.1 503 X\r\nConnection: close\r\n\r\n".as_slice(),
+            page.as_bytes(),
+        ]
+        .concat(),
+    };
+    for label in ["Content-Length", "chunked", "to the close"] {
+        let bytes = framed(label);
+        let raw = Raw::start(move |n, _| {
+            if n < 2 {
+                vec![Step::Write(bytes.clone()), Step::Close]
+            } else {
+                answer(ok())
+            }
+        })
+        .await;
+        let client = builder(&raw).max_response_body(64 << 10).build().unwrap();
+        // Retried like any 503, for the non-idempotent action too: turned away.
+        assert!(client.call(&SEED).await.unwrap().success, "{label}");
+        assert_eq!(raw.requests(), 3, "{label}");
+
+        // Every attempt meets it: reported with its status and the start of the page.
+        let bytes = framed(label);
+        let raw = Raw::start(move |_, _| vec![Step::Write(bytes.clone()), Step::Close]).await;
+        let client = builder(&raw).max_response_body(64 << 10).build().unwrap();
+        let err = client.call(&SEED).await.unwrap_err();
+        match &err {
+            Error::UnexpectedResponse {
+                status: 503,
+                snippet,
+                ..
+            } => assert!(
+                snippet.starts_with("<html><title>503</title>xxx") && snippet.ends_with('…'),
+                "{label}: {snippet}"
+            ),
+            other => panic!("{label}: {other:?}"),
+        }
+        assert_eq!(err.status(), Some(503), "{label}");
+        assert_eq!(raw.requests(), 3, "{label}");
+        assert_says(&err, "unexpected HTTP 503 response");
+    }
+    // A 2xx answer over the limit is still refused as too large, never retried.
+    let bytes = http(200, &[], page.as_bytes());
+    let raw = Raw::start(move |_, _| answer(bytes.clone())).await;
+    let client = builder(&raw).max_response_body(64 << 10).build().unwrap();
+    let err = client.call(&count()).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                limit: 65_536,
+                content_length: Some(_)
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(raw.requests(), 1);
+}
+
 // ---------------------------------------------------------------------------------------
 // Dropped calls.
 
