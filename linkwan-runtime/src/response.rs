@@ -18,6 +18,11 @@
 //!   compressed anyway (`Content-Encoding: gzip`) cannot be read: the error says so, and
 //!   shows `<N bytes of Content-Encoding: gzip, not decoded>` instead of the bytes.
 //!
+//! * A leading UTF-8 byte order mark is ignored (RFC 8259 allows it). An error body that
+//!   is not UTF-8 (a message in another encoding) is read lossily, so its `Code` still
+//!   counts; a 2xx body is never read lossily (its data would change): it is an
+//!   [`Error::Decode`].
+//!
 //! The request ID comes from the body's `RequestId`, else the `x-acs-request-id` header.
 
 use http::{HeaderMap, StatusCode};
@@ -81,6 +86,8 @@ pub(crate) fn decode_inner<T: DeserializeOwned>(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<T, Failure> {
+    // RFC 8259 (8.1) lets a parser ignore a leading byte order mark; serde_json does not.
+    let body = body.strip_prefix(UTF8_BOM).unwrap_or(body);
     if status.is_success() {
         match serde_json::from_slice::<T>(body) {
             Ok(value) => Ok(value),
@@ -225,8 +232,24 @@ impl<'de> serde::Deserialize<'de> for ErrorBody {
     }
 }
 
+/// A UTF-8 byte order mark.
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// `body` read as an error body. One that is not UTF-8 (a message in Latin-1 or GBK from
+/// a gateway) is read lossily: its code still decides what the client does, and the
+/// message is only shown.
+fn error_body(body: &[u8]) -> Option<ErrorBody> {
+    match serde_json::from_slice(body) {
+        Ok(parsed) => Some(parsed),
+        Err(_) if std::str::from_utf8(body).is_err() => {
+            serde_json::from_str(&String::from_utf8_lossy(body)).ok()
+        }
+        Err(_) => None,
+    }
+}
+
 fn service_error(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<Failure> {
-    let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
+    let parsed = error_body(body)?;
     let code = parsed.code.filter(|c| !c.is_empty())?;
     let code = ErrorCode::from(code);
     let mut message = parsed.message.unwrap_or_default();
@@ -278,10 +301,7 @@ fn header_request_id(headers: &HeaderMap) -> Option<String> {
 }
 
 fn body_request_id(body: &[u8]) -> Option<String> {
-    serde_json::from_slice::<ErrorBody>(body)
-        .ok()?
-        .request_id
-        .filter(|s| !s.is_empty())
+    error_body(body)?.request_id.filter(|s| !s.is_empty())
 }
 
 /// The start of `body` as text: at most [`SNIPPET_CHARS`] characters (lossy UTF-8, on a

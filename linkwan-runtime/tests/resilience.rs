@@ -1073,6 +1073,73 @@ async fn many_tasks_dropping_calls_on_a_multi_thread_runtime() {
     }
 }
 
+#[tokio::test]
+async fn a_byte_order_mark_or_a_mis_encoded_message_loses_nothing() {
+    // RFC 8259 lets a parser ignore a leading UTF-8 BOM (Python's json.loads on bytes,
+    // Jackson and .NET do); serde_json does not, so a proxy or a service that adds one
+    // turned every answer into an error, and a throttling into a final 400.
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    let throttled = |body: &[u8]| http(400, &[("Content-Type", "application/json")], body);
+    let with_bom = |body: &[u8]| [BOM, body].concat();
+    for (label, first) in [
+        (
+            "a BOM before a throttling error",
+            throttled(&with_bom(
+                br#"{"Code":"Throttling.User","Message":"slow down"}"#,
+            )),
+        ),
+        (
+            // A message in Latin-1 (or GBK) from a gateway: the code is still read.
+            "a throttling error whose message is not UTF-8",
+            throttled(b"{\"Code\":\"Throttling.User\",\"Message\":\"trop de requ\xeates\"}"),
+        ),
+    ] {
+        let ok_with_bom = http(200, &[], &with_bom(br#"{"RequestId":"ok","Success":true}"#));
+        let raw = Raw::start(move |n, _| {
+            answer(if n == 0 {
+                first.clone()
+            } else {
+                ok_with_bom.clone()
+            })
+        })
+        .await;
+        let client = raw_client(&raw);
+        let result = client.call(&SEED).await;
+        assert!(
+            result.as_ref().is_ok_and(|r| r.success),
+            "{label}: {result:?}"
+        );
+        assert_eq!(raw.requests(), 2, "{label}: retried as throttled");
+    }
+
+    // What the error says, with retries off.
+    let latin1 = throttled(
+        b"{\"Code\":\"Throttling.User\",\"Message\":\"trop de requ\xeates\",\"RequestId\":\"R1\"}",
+    );
+    let raw = Raw::start(move |_, _| answer(latin1.clone())).await;
+    let client = builder(&raw)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.call(&SEED).await.unwrap_err();
+    let se = err.as_service().expect("a service error");
+    assert_eq!(se.code, ErrorCode::ThrottlingUser);
+    assert_eq!(se.message, "trop de requ\u{fffd}tes");
+    assert_eq!(se.request_id(), Some("R1"));
+
+    // A 2xx body that is not UTF-8 is not read lossily: the data would be changed.
+    let raw = Raw::start(|_, _| {
+        answer(http(
+            200,
+            &[],
+            b"{\"RequestId\":\"r\xe9\",\"Success\":true}",
+        ))
+    })
+    .await;
+    let err = raw_client(&raw).call(&SEED).await.unwrap_err();
+    assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+}
+
 /// `{"RequestId":"ok","Success":true,"Data":42}`, gzip-compressed.
 const GZIPPED_OK: &[u8] = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\x0a\x4a\x2d\x2c\x4d\x2d\x2e\xf1\x4c\x51\xb2\x52\xca\xcf\x56\xd2\x51\x0a\x2e\x4d\x4e\x4e\x2d\x2e\x56\xb2\x2a\x29\x2a\x4d\xd5\x51\x72\x49\x2c\x49\x54\xb2\x32\x31\xaa\x05\x00\xeb\x47\xd1\x21\x2b\x00\x00\x00";
 
