@@ -2,7 +2,7 @@
 //! hyper requests (not the crate's `Client`), so they pin the server on its own.
 #![cfg(feature = "test-util")]
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -324,6 +324,41 @@ async fn without_format_json_the_answer_is_xml() {
     assert!(body.contains("<RejectJoinPermissionAuthOrderResponse>"));
     assert!(body.contains("<Echo>1&lt;2</Echo>"));
     assert!(body.contains("<Success>true</Success>"));
+}
+
+#[tokio::test]
+async fn extreme_clock_settings_neither_refuse_everything_nor_panic() {
+    // The widest allowed skew takes any well-formed timestamp (it refused every one: the
+    // limit was cast to a negative number of seconds).
+    let server = mock(creds())
+        .max_clock_skew(Duration::MAX)
+        .handler(REJECT, |_| MockResponse::ok(json!({ "Success": true })))
+        .start()
+        .await
+        .unwrap();
+    for ts in [
+        None,
+        Some("0000-01-01T00:00:00Z"),
+        Some("9999-12-31T23:59:59Z"),
+    ] {
+        let mut call = Call::new(vec![]);
+        call.ts = ts;
+        assert_eq!(call.send(&server).await.0, 200, "{ts:?}");
+    }
+    // A server clock at the end of the range against a timestamp at the other end: the
+    // distance overflowed, and the panic closed the connection unanswered.
+    for offset in [i64::MAX, i64::MIN] {
+        let server = mock(creds()).clock_offset(offset).start().await.unwrap();
+        for ts in ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"] {
+            let mut call = Call::new(vec![]);
+            call.ts = Some(ts);
+            assert_eq!(
+                call.error(&server).await,
+                (400, "InvalidTimeStamp.Expired".to_owned()),
+                "{offset} {ts}"
+            );
+        }
+    }
 }
 
 #[tokio::test]

@@ -234,7 +234,7 @@ impl MockServerBuilder {
                     .into_iter()
                     .map(|c| (c.access_key_id().to_owned(), c))
                     .collect(),
-                max_skew_secs: self.max_skew.as_secs() as i64,
+                max_skew_secs: self.max_skew.as_secs(),
                 clock_offset_secs: self.clock_offset_secs,
                 nonces: Mutex::new(HashSet::new()),
             },

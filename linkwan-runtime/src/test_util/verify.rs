@@ -22,7 +22,7 @@ const REQUIRED: [&str; 8] = [
 
 pub(crate) struct Verifier {
     pub(crate) keys: HashMap<String, Credentials>,
-    pub(crate) max_skew_secs: i64,
+    pub(crate) max_skew_secs: u64,
     pub(crate) clock_offset_secs: i64,
     pub(crate) nonces: Mutex<HashSet<String>>,
 }
@@ -60,7 +60,9 @@ impl Verifier {
             ));
         };
         let now = clock::now_secs(self.clock_offset_secs);
-        if (now - ts).abs() > self.max_skew_secs {
+        // A distance, not a difference: a clock shifted to the end of the range against a
+        // timestamp at the other end would overflow.
+        if now.abs_diff(ts) > self.max_skew_secs {
             return Err(MockResponse::error(
                 400,
                 "InvalidTimeStamp.Expired",
