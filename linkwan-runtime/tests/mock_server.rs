@@ -326,6 +326,69 @@ async fn without_format_json_the_answer_is_xml() {
     assert!(body.contains("<Success>true</Success>"));
 }
 
+/// Writes `request` on a new connection and reads the answer's status line (empty if the
+/// server closed without one).
+async fn raw_status_line(server: &MockServer, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let mut chunk = [0u8; 1024];
+    while !answer.windows(2).any(|w| w == b"\r\n") {
+        match tokio::time::timeout(Duration::from_secs(2), stream.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => answer.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn request_bodies_too_large_or_malformed_are_told_apart() {
+    let server = server().await;
+    const HEAD: &str =
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+    let chunked =
+        |body: &[u8]| [HEAD.as_bytes(), b"Transfer-Encoding: chunked\r\n\r\n", body].concat();
+    let mut over = chunked(b"");
+    for _ in 0..17 {
+        over.extend_from_slice(b"10000\r\n");
+        over.extend_from_slice(&[b'a'; 0x10000]);
+        over.extend_from_slice(b"\r\n");
+    }
+    over.extend_from_slice(b"0\r\n\r\n");
+    for (label, request, status) in [
+        ("over 1 MiB, chunked", over, "413"),
+        // Announced past the limit: answered at once, without waiting for the body.
+        (
+            "a Content-Length past the limit",
+            format!("{HEAD}Content-Length: 99999999999\r\n\r\nAction=x").into_bytes(),
+            "413",
+        ),
+        // A broken body is the client's mistake, not a size: 400, as hyper answers a
+        // broken head.
+        (
+            "an invalid chunk size",
+            chunked(b"zz\r\nAction=x\r\n0\r\n\r\n"),
+            "400",
+        ),
+        (
+            "a chunk longer than announced",
+            chunked(b"2\r\nAction=x\r\n0\r\n\r\n"),
+            "400",
+        ),
+    ] {
+        let line = raw_status_line(&server, &request).await;
+        assert!(
+            line.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{label}: {line:?}"
+        );
+    }
+    // It still serves everyone else.
+    assert_eq!(Call::new(vec![("OrderId", "1")]).send(&server).await.0, 200);
+}
+
 #[tokio::test]
 async fn extreme_clock_settings_neither_refuse_everything_nor_panic() {
     // The widest allowed skew takes any well-formed timestamp (it refused every one: the

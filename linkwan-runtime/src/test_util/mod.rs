@@ -100,6 +100,12 @@
 //! | the nonce was seen before | `SignatureNonceUsed` | 400 |
 //! | no handler for `Action` | `InvalidAction.NotFound` | 404 |
 //!
+//! Before any of these, a request body over 1 MiB (or a `Content-Length` saying so) is
+//! answered `RequestTooLarge` (413), and one that cannot be read (a broken chunked
+//! encoding) `MalformedRequestBody` (400); hyper answers a broken request head with a
+//! plain 400 (431 when it is too large). Either way the server keeps serving every
+//! other connection.
+//!
 //! Without `Format=JSON` the server answers XML, as the platform does. Every JSON (or
 //! XML) answer carries `x-acs-request-id`, and every answer a `Date` header (shifted by
 //! [`MockServerBuilder::clock_offset`] to simulate a skewed server clock).

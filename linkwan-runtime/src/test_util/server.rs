@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response};
-use http_body_util::{BodyExt as _, Limited};
-use hyper::body::Incoming;
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use hyper::body::{Body as _, Incoming};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -384,11 +384,24 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     state.request_count.fetch_add(1, Ordering::Relaxed);
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_owned();
+    let too_large = || {
+        let answer = MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
+        render(state, answer, true, "Error")
+    };
+    // A Content-Length past the limit is answered at once, not after the body.
+    if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
+        return Ok(too_large());
+    }
     let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            let answer =
-                MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
+        Err(e) if e.is::<LengthLimitError>() => return Ok(too_large()),
+        Err(e) => {
+            // A broken body (a bad chunk) is the client's mistake, not a size.
+            let answer = MockResponse::error(
+                400,
+                "MalformedRequestBody",
+                &format!("The request body cannot be read: {e}."),
+            );
             return Ok(render(state, answer, true, "Error"));
         }
     };
