@@ -136,6 +136,10 @@ use proc_macro::TokenStream;
 /// a derive, an attribute macro sees the fields before their conditions are evaluated,
 /// so `rpc` (or `cfg`) inside a field's `#[cfg_attr(...)]` is a compile error.
 ///
+/// A struct or field may be `#[deprecated]`: the generated impl reads and names it without
+/// a warning (your own uses still warn). A request answered by a deprecated type takes
+/// `#[allow(deprecated)]` on the struct, which then covers the impl too.
+///
 /// `#[aliyun_rpc]` may come before or after the struct's other attributes and derives,
 /// with one exception: a struct that also derives `RpcParam` with `#[rpc(crate = "...")]`
 /// on the struct must write that derive below `#[aliyun_rpc]`, which cannot see a derive
