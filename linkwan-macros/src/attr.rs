@@ -311,8 +311,20 @@ pub(crate) fn error_here(cx: &Ctxt, meta: &ParseNestedMeta, msg: &str) {
         // `#[aliyun_rpc(...)]`, or its closing parenthesis.
         cx.error_spanned_by(&meta.path, msg);
     } else {
-        cx.syn_error(meta.input.error(msg));
+        cx.error_spanned_by(next_value(meta.input), msg);
         skip_value(meta.input);
+    }
+}
+
+/// The next token tree, for spans; a `macro_rules!` fragment's invisible group (`$x:expr`)
+/// gives its contents, so the error is at the caller's tokens, not at `$x` in the macro.
+fn next_value(input: ParseStream) -> proc_macro2::TokenStream {
+    match input.fork().parse::<proc_macro2::TokenTree>() {
+        Ok(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::None => {
+            g.stream()
+        }
+        Ok(token) => token.into(),
+        Err(_) => proc_macro2::TokenStream::new(),
     }
 }
 

@@ -48,8 +48,17 @@ pub fn check_args(cx: &Ctxt, args: &Args) {
     }
     if let Some(response) = &args.response {
         if let Some(problem) = response_problem(response) {
-            cx.error_spanned_by(response, problem);
+            cx.error_spanned_by(ungroup(response), problem);
         }
+    }
+}
+
+/// `ty` without the invisible group of a `macro_rules!` fragment (`$t:ty`), whose span is
+/// `$t` in the macro's body: errors go to the tokens the caller wrote.
+fn ungroup(ty: &syn::Type) -> &syn::Type {
+    match ty {
+        syn::Type::Group(g) => ungroup(&g.elem),
+        _ => ty,
     }
 }
 
