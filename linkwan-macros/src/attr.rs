@@ -262,9 +262,12 @@ fn rustc_reports_literal(input: ParseStream) -> bool {
 /// `crate = "path"`: the path, parsed from the literal.
 pub(crate) fn crate_path(cx: &Ctxt, meta: &ParseNestedMeta) -> Option<Path> {
     let lit = lit_str(cx, meta, CRATE, "\"::linkwan_runtime\"")?;
+    // A module path: generic arguments (`Vec<u8>`) would reach rustc as a chained
+    // comparison and errors about `Vec::__private`.
+    let plain = |p: &Path| p.segments.iter().all(|s| s.arguments.is_none());
     match lit.parse::<Path>() {
-        Ok(path) => Some(path),
-        Err(_) => {
+        Ok(path) if plain(&path) => Some(path),
+        _ => {
             cx.error_spanned_by(
                 &lit,
                 format!(
