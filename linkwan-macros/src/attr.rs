@@ -176,9 +176,7 @@ pub(crate) fn key_name(
     match name.and_then(|n| valid.iter().find(|v| **v == n)) {
         Some(known) => Some(*known),
         None => {
-            let written = quote::ToTokens::to_token_stream(&meta.path)
-                .to_string()
-                .replace(' ', "");
+            let written = written_key(&meta.path);
             cx.error_spanned_by(
                 &meta.path,
                 symbol::unknown_key_message(what, &written, valid),
@@ -187,6 +185,13 @@ pub(crate) fn key_name(
             None
         }
     }
+}
+
+/// A key as written, for messages and suggestions: `acton`, `r#acton`, `serde::rename`.
+pub(crate) fn written_key(path: &Path) -> String {
+    quote::ToTokens::to_token_stream(path)
+        .to_string()
+        .replace(' ', "")
 }
 
 /// Whether `key` is given for the first time; a repeat is reported at the key (even when
