@@ -97,7 +97,7 @@ use proc_macro::TokenStream;
 /// | key | required | meaning |
 /// |---|---|---|
 /// | `action = "Name"` | yes | `RpcRequest::ACTION`: ASCII letters and digits, not empty |
-/// | `version = "YYYY-MM-DD"` | yes | `RpcRequest::VERSION`; checked at compile time (month 01-12, day 01-31) |
+/// | `version = "YYYY-MM-DD"` | yes | `RpcRequest::VERSION`; checked at compile time to be a date that exists (month 01-12, `2018-02-29` refused) |
 /// | `response = Type` | no | `RpcRequest::Response`, any `serde::de::DeserializeOwned`; default: the type `<StructName>Response` in scope |
 /// | `method = "POST"` / `"GET"` | no | `RpcRequest::METHOD`; default `POST` |
 /// | `idempotent`, `idempotent = true` / `false` | no | `RpcRequest::IDEMPOTENT`, for Describe/List/Get/Count-style actions: the client retries `InternalError`, `UnknownError`, read timeouts and connections lost after sending only for those (and HTTP 500/502/504 too when the policy says `with_non_idempotent_5xx_retries(false)`); default `false` |

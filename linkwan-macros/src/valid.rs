@@ -91,8 +91,8 @@ fn check_action(cx: &Ctxt, lit: &LitStr) {
     }
 }
 
-/// `YYYY-MM-DD`: digits and dashes, month 01-12, day 01-31.
-pub fn version_problem(version: &str) -> Option<&'static str> {
+/// `YYYY-MM-DD`: digits and dashes, a date that exists (month 01-12, a day the month has).
+pub fn version_problem(version: &str) -> Option<String> {
     let b = version.as_bytes();
     let shape_ok = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| match i {
@@ -100,14 +100,28 @@ pub fn version_problem(version: &str) -> Option<&'static str> {
             _ => c.is_ascii_digit(),
         });
     if !shape_ok {
-        return Some("it must be a date written `YYYY-MM-DD`, like \"2018-12-30\"");
+        return Some("it must be a date written `YYYY-MM-DD`, like \"2018-12-30\"".into());
     }
     let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
-    if !(1..=12).contains(&two(5)) {
-        return Some("the month must be 01-12");
+    let (month, day) = (two(5), two(8));
+    if !(1..=12).contains(&month) {
+        return Some("the month must be 01-12".into());
     }
-    if !(1..=31).contains(&two(8)) {
-        return Some("the day must be 01-31");
+    let year = b[..4]
+        .iter()
+        .fold(0u32, |y, c| y * 10 + u32::from(c - b'0'));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Some(format!(
+            "there is no day {day:02} in {}, which has {days} days",
+            &version[..7]
+        ));
     }
     None
 }
@@ -393,7 +407,15 @@ mod tests {
 
     #[test]
     fn versions() {
-        for ok in ["2018-12-30", "2014-05-26", "2000-01-01", "9999-12-31"] {
+        for ok in [
+            "2018-12-30",
+            "2014-05-26",
+            "2000-01-01",
+            "9999-12-31",
+            "2016-02-29",
+            "2000-02-29",
+            "2019-04-30",
+        ] {
             assert_eq!(version_problem(ok), None, "{ok}");
         }
         for bad in [
@@ -407,6 +429,11 @@ mod tests {
             "2018-12-00",
             "2018-12-32",
             "2018-12-3a",
+            "2018-02-29",
+            "1900-02-29",
+            "2016-02-30",
+            "2019-04-31",
+            "2019-11-31",
             "２０１８-12-30",
         ] {
             assert!(version_problem(bad).is_some(), "{bad}");
