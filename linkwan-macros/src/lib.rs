@@ -211,7 +211,8 @@ use proc_macro::TokenStream;
 /// (`"A"x`), a malformed `version`, an empty or non-alphanumeric `action`, a `method`
 /// other than `"POST"`/`"GET"`, a `response` of `_` or `impl Trait`, an enum, union,
 /// tuple or unit struct, a type parameter, an unknown, malformed or repeated field
-/// attribute, `rpc` or `cfg` inside a field's `#[cfg_attr]`, an empty `rename`, two
+/// attribute, `rpc` or `cfg` inside a field's `#[cfg_attr]`, a `rename` that is empty,
+/// not ASCII or holds whitespace, a field name that is not ASCII (param names are), two
 /// fields sent together under the same wire name (at the second), a string, `bool` or
 /// number field sent under a name the client sets on every request
 /// (`Action`, `Version`, `Format`, `Timestamp`, `AccessKeyId`, `SecurityToken`,

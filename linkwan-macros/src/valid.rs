@@ -252,11 +252,12 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
                 cx.error_spanned_by(rename, "`rename` must not be empty");
                 continue;
             }
-            if let Some(bad) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+            // Param names are ASCII: anything else never names one (and is ignored).
+            if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic()) {
                 cx.error_spanned_by(
                     rename,
                     format!(
-                        "`rename` must not contain whitespace or control characters; found {bad:?}"
+                        "`rename` must be ASCII, without whitespace or control characters; found {bad:?}"
                     ),
                 );
                 continue;
@@ -265,6 +266,16 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
             cx.error_spanned_by(
                 field.ident,
                 "this field name has no letters for a wire name; add `#[rpc(rename = \"Name\")]`",
+            );
+            continue;
+        } else if !field.wire_name.is_ascii() {
+            cx.error_spanned_by(
+                field.ident,
+                format!(
+                    "this field would be sent as `{}`, but param names are ASCII; \
+                     add `#[rpc(rename = \"Name\")]`",
+                    field.wire_name
+                ),
             );
             continue;
         }
