@@ -213,8 +213,8 @@ use proc_macro::TokenStream;
 /// tuple or unit struct, a type parameter, an unknown, malformed or repeated field
 /// attribute, `rpc` or `cfg` inside a field's `#[cfg_attr]`, a `rename` that is empty,
 /// not ASCII or holds whitespace, a field name that is not ASCII (param names are), two
-/// fields sent together under the same wire name (at the second), a string, `bool` or
-/// number field sent under a name the client sets on every request
+/// fields sent together under the same wire name (at the second), a string, `char`,
+/// `bool` or number field sent under a name the client sets on every request
 /// (`Action`, `Version`, `Format`, `Timestamp`, `AccessKeyId`, `SecurityToken`,
 /// `Signature`, `SignatureMethod`, `SignatureNonce`, `SignatureVersion`; the client
 /// refuses any other type that writes one at call time, and a `region_id` field is fine:

@@ -316,7 +316,7 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
 }
 
 /// Whether a field of type `ty` visibly writes its value under its own name: a string,
-/// `bool` or number, possibly in an `Option`, a reference or a smart pointer. Lists
+/// `char`, `bool` or number, possibly in an `Option`, a reference or a smart pointer. Lists
 /// (`Name.N`), nested structs (`Name.Key`) and any type the macro cannot see into (an
 /// alias, a user type) say no: the runtime refuses those keys when they turn out bare.
 fn sends_bare_name(ty: &syn::Type) -> bool {
@@ -334,6 +334,7 @@ fn sends_bare_name(ty: &syn::Type) -> bool {
                     name.as_str(),
                     "String"
                         | "str"
+                        | "char"
                         | "bool"
                         | "u8"
                         | "u16"
@@ -396,6 +397,7 @@ mod tests {
             "Cow<'a, str>",
             "Option<&'a String>",
             "f64",
+            "Option<char>",
         ] {
             let ty: syn::Type = syn::parse_str(bare).unwrap();
             assert!(sends_bare_name(&ty), "{bare}");
