@@ -1,10 +1,11 @@
 //! The keys of `#[aliyun_rpc(...)]`: parsed into what was written, judged in `valid.rs`.
 
-use crate::attr::{crate_path, error_here, expect_eq, first_time, key_name, lit_str, skip_value};
+use crate::attr::{
+    crate_path, error_here, expect_eq, first_time, key_name, lit_str, skip_value, written_key,
+};
 use crate::ctxt::Ctxt;
 use crate::symbol::{self, ACTION, CRATE, IDEMPOTENT, METHOD, RESPONSE, STRUCT_KEYS, VERSION};
 use proc_macro2::TokenStream;
-use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::{LitBool, LitStr, Path, Token, Type};
 
@@ -31,10 +32,8 @@ pub fn parse(cx: &Ctxt, tokens: TokenStream) -> Args {
     let mut args = Args::default();
     let mut given = Vec::new();
     let parser = syn::meta::parser(|meta| {
-        let typo_of = meta
-            .path
-            .get_ident()
-            .and_then(|i| symbol::closest(&i.unraw().to_string(), STRUCT_KEYS));
+        // The key the "unknown key" message suggests, if any (a path too: `action::x`).
+        let typo_of = symbol::closest(&written_key(&meta.path), STRUCT_KEYS);
         let Some(key) = key_name(cx, &meta, "key", STRUCT_KEYS) else {
             args.written.extend(typo_of);
             return Ok(());

@@ -65,8 +65,10 @@ impl<'a> Container<'a> {
         }
     }
 
-    /// The fields that are sent: not `skip`ped, and not a second declaration of a field
-    /// name (rustc reports that; writing it would add a type mismatch after its error).
+    /// The fields that are sent: not `skip`ped, not a second declaration of a field name
+    /// (rustc reports that; writing it would add a type mismatch after its error), and
+    /// not of an `impl Trait` type (rustc reports that at the field; writing it would add
+    /// "`impl Trait` is not allowed in paths").
     pub fn sent_fields(&self) -> impl Iterator<Item = &Field<'a>> {
         let fields: &[Field<'a>] = match &self.shape {
             Shape::Named(fields) => fields,
@@ -76,7 +78,8 @@ impl<'a> Container<'a> {
             let redeclared = fields[..i]
                 .iter()
                 .any(|earlier| earlier.ident == field.ident && earlier.always_with(field));
-            (field.attrs.skip.is_none() && !redeclared).then_some(field)
+            let sendable = field.attrs.skip.is_none() && !mentions_impl(&field.original.ty);
+            (sendable && !redeclared).then_some(field)
         })
     }
 }
@@ -112,4 +115,16 @@ impl<'a> Field<'a> {
             wire_name,
         })
     }
+}
+
+/// Whether `ty` holds the `impl` keyword anywhere (`impl Display`, `Option<impl Serialize>`).
+fn mentions_impl(ty: &syn::Type) -> bool {
+    fn in_tokens(tokens: proc_macro2::TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == "impl",
+            proc_macro2::TokenTree::Group(g) => in_tokens(g.stream()),
+            _ => false,
+        })
+    }
+    in_tokens(ty.to_token_stream())
 }

@@ -176,9 +176,7 @@ pub(crate) fn key_name(
     match name.and_then(|n| valid.iter().find(|v| **v == n)) {
         Some(known) => Some(*known),
         None => {
-            let written = quote::ToTokens::to_token_stream(&meta.path)
-                .to_string()
-                .replace(' ', "");
+            let written = written_key(&meta.path);
             cx.error_spanned_by(
                 &meta.path,
                 symbol::unknown_key_message(what, &written, valid),
@@ -187,6 +185,13 @@ pub(crate) fn key_name(
             None
         }
     }
+}
+
+/// A key as written, for messages and suggestions: `acton`, `r#acton`, `serde::rename`.
+pub(crate) fn written_key(path: &Path) -> String {
+    quote::ToTokens::to_token_stream(path)
+        .to_string()
+        .replace(' ', "")
 }
 
 /// Whether `key` is given for the first time; a repeat is reported at the key (even when
@@ -262,9 +267,12 @@ fn rustc_reports_literal(input: ParseStream) -> bool {
 /// `crate = "path"`: the path, parsed from the literal.
 pub(crate) fn crate_path(cx: &Ctxt, meta: &ParseNestedMeta) -> Option<Path> {
     let lit = lit_str(cx, meta, CRATE, "\"::linkwan_runtime\"")?;
+    // A module path: generic arguments (`Vec<u8>`) would reach rustc as a chained
+    // comparison and errors about `Vec::__private`.
+    let plain = |p: &Path| p.segments.iter().all(|s| s.arguments.is_none());
     match lit.parse::<Path>() {
-        Ok(path) => Some(path),
-        Err(_) => {
+        Ok(path) if plain(&path) => Some(path),
+        _ => {
             cx.error_spanned_by(
                 &lit,
                 format!(
@@ -311,8 +319,20 @@ pub(crate) fn error_here(cx: &Ctxt, meta: &ParseNestedMeta, msg: &str) {
         // `#[aliyun_rpc(...)]`, or its closing parenthesis.
         cx.error_spanned_by(&meta.path, msg);
     } else {
-        cx.syn_error(meta.input.error(msg));
+        cx.error_spanned_by(next_value(meta.input), msg);
         skip_value(meta.input);
+    }
+}
+
+/// The next token tree, for spans; a `macro_rules!` fragment's invisible group (`$x:expr`)
+/// gives its contents, so the error is at the caller's tokens, not at `$x` in the macro.
+fn next_value(input: ParseStream) -> proc_macro2::TokenStream {
+    match input.fork().parse::<proc_macro2::TokenTree>() {
+        Ok(proc_macro2::TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::None => {
+            g.stream()
+        }
+        Ok(token) => token.into(),
+        Err(_) => proc_macro2::TokenStream::new(),
     }
 }
 

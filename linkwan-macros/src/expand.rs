@@ -120,7 +120,7 @@ pub fn aliyun_rpc(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = fallback::strip_rpc_attrs(&input);
     match cx.check() {
         Ok(()) => {
-            let imp = impl_rpc_request(&private, &args, &cont);
+            let imp = impl_rpc_request(&private, &args, &cont, &allow_deprecated(&input));
             quote!(#item #imp)
         }
         Err(err) => {
@@ -150,7 +150,7 @@ pub fn derive_rpc_param(item: TokenStream) -> TokenStream {
     valid::check_container(&cx, &cont, Macro::DeriveRpcParam);
     let private = private_path(attrs.krate.as_ref());
     match cx.check() {
-        Ok(()) => impl_rpc_param(&private, &cont),
+        Ok(()) => impl_rpc_param(&private, &cont, &allow_deprecated(&input)),
         Err(err) => fallback::param(err, &input, &private),
     }
 }
@@ -171,7 +171,48 @@ fn private_path(krate: Option<&Path>) -> TokenStream {
     }
 }
 
-fn impl_rpc_request(private: &TokenStream, args: &Args, cont: &Container) -> TokenStream {
+/// `#[allow(deprecated)]` for the generated impl when the struct or a field is
+/// `#[deprecated]` (or the struct says `#[allow(deprecated)]`, for a deprecated response
+/// type): reading a deprecated field, or implementing a trait for a deprecated struct,
+/// is the macro's doing, not a use by the user, whose own uses still warn. Only then:
+/// under `#![forbid(deprecated)]` any `#[allow(deprecated)]` is an error (E0453).
+pub(crate) fn allow_deprecated(input: &DeriveInput) -> TokenStream {
+    let fields = match &input.data {
+        syn::Data::Struct(data) => data.fields.iter().collect(),
+        _ => Vec::new(),
+    };
+    let mentions = std::iter::once(&input.attrs)
+        .chain(fields.iter().map(|f| &f.attrs))
+        .flatten()
+        .any(mentions_deprecated);
+    match mentions {
+        true => quote!(#[allow(deprecated)]),
+        false => TokenStream::new(),
+    }
+}
+
+/// `#[deprecated ...]`, or `deprecated` inside `#[allow(...)]` or `#[cfg_attr(...)]`
+/// (seen unevaluated on fields).
+fn mentions_deprecated(attr: &syn::Attribute) -> bool {
+    fn in_tokens(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == "deprecated",
+            proc_macro2::TokenTree::Group(g) => in_tokens(g.stream()),
+            _ => false,
+        })
+    }
+    let path = attr.path();
+    path.is_ident("deprecated")
+        || ((path.is_ident("allow") || path.is_ident("cfg_attr"))
+            && matches!(&attr.meta, syn::Meta::List(list) if in_tokens(list.tokens.clone())))
+}
+
+fn impl_rpc_request(
+    private: &TokenStream,
+    args: &Args,
+    cont: &Container,
+    allow: &TokenStream,
+) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
     let response = match &args.response {
@@ -195,6 +236,7 @@ fn impl_rpc_request(private: &TokenStream, args: &Args, cont: &Container) -> Tok
     });
     quote! {
         #[automatically_derived]
+        #allow
         impl #impl_generics #private::RpcRequest for #ident #ty_generics #where_clause {
             type Response = #response;
             const ACTION: &'static #private::str = #action;
@@ -209,7 +251,7 @@ fn impl_rpc_request(private: &TokenStream, args: &Args, cont: &Container) -> Tok
     }
 }
 
-fn impl_rpc_param(private: &TokenStream, cont: &Container) -> TokenStream {
+fn impl_rpc_param(private: &TokenStream, cont: &Container, allow: &TokenStream) -> TokenStream {
     let ident = cont.ident;
     let (impl_generics, ty_generics, where_clause) = cont.generics.split_for_impl();
     let out = quote!(__out);
@@ -220,6 +262,7 @@ fn impl_rpc_param(private: &TokenStream, cont: &Container) -> TokenStream {
     });
     quote! {
         #[automatically_derived]
+        #allow
         impl #impl_generics #private::RpcParam for #ident #ty_generics #where_clause {
             fn write_param(&self, __name: &#private::str, #out: &mut #private::Params) {
                 #(#writes)*

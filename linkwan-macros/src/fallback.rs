@@ -69,10 +69,12 @@ pub fn request(
         }
     };
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let allow = crate::expand::allow_deprecated(input);
     quote! {
         #errors
         #item
         #[automatically_derived]
+        #allow
         impl #impl_generics #private::RpcRequest for #ident #ty_generics #where_clause {
             type Response = #response;
             const ACTION: &'static #private::str = "";
@@ -90,9 +92,11 @@ pub fn param(err: syn::Error, input: &DeriveInput, private: &TokenStream) -> Tok
     }
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let allow = crate::expand::allow_deprecated(input);
     quote! {
         #errors
         #[automatically_derived]
+        #allow
         impl #impl_generics #private::RpcParam for #ident #ty_generics #where_clause {
             fn write_param(&self, _: &#private::str, _: &mut #private::Params) {}
         }

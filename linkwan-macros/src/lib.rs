@@ -97,7 +97,7 @@ use proc_macro::TokenStream;
 /// | key | required | meaning |
 /// |---|---|---|
 /// | `action = "Name"` | yes | `RpcRequest::ACTION`: ASCII letters and digits, not empty |
-/// | `version = "YYYY-MM-DD"` | yes | `RpcRequest::VERSION`; checked at compile time (month 01-12, day 01-31) |
+/// | `version = "YYYY-MM-DD"` | yes | `RpcRequest::VERSION`; checked at compile time to be a date that exists (month 01-12, `2018-02-29` refused) |
 /// | `response = Type` | no | `RpcRequest::Response`, any `serde::de::DeserializeOwned`; default: the type `<StructName>Response` in scope |
 /// | `method = "POST"` / `"GET"` | no | `RpcRequest::METHOD`; default `POST` |
 /// | `idempotent`, `idempotent = true` / `false` | no | `RpcRequest::IDEMPOTENT`, for Describe/List/Get/Count-style actions: the client retries `InternalError`, `UnknownError`, read timeouts and connections lost after sending only for those (and HTTP 500/502/504 too when the policy says `with_non_idempotent_5xx_retries(false)`); default `false` |
@@ -135,6 +135,10 @@ use proc_macro::TokenStream;
 /// that exclude each other (`#[cfg(a)]`, `#[cfg(not(a))]`) may share a wire name. Unlike
 /// a derive, an attribute macro sees the fields before their conditions are evaluated,
 /// so `rpc` (or `cfg`) inside a field's `#[cfg_attr(...)]` is a compile error.
+///
+/// A struct or field may be `#[deprecated]`: the generated impl reads and names it without
+/// a warning (your own uses still warn). A request answered by a deprecated type takes
+/// `#[allow(deprecated)]` on the struct, which then covers the impl too.
 ///
 /// `#[aliyun_rpc]` may come before or after the struct's other attributes and derives,
 /// with one exception: a struct that also derives `RpcParam` with `#[rpc(crate = "...")]`
@@ -207,9 +211,10 @@ use proc_macro::TokenStream;
 /// (`"A"x`), a malformed `version`, an empty or non-alphanumeric `action`, a `method`
 /// other than `"POST"`/`"GET"`, a `response` of `_` or `impl Trait`, an enum, union,
 /// tuple or unit struct, a type parameter, an unknown, malformed or repeated field
-/// attribute, `rpc` or `cfg` inside a field's `#[cfg_attr]`, an empty `rename`, two
-/// fields sent together under the same wire name (at the second), a string, `bool` or
-/// number field sent under a name the client sets on every request
+/// attribute, `rpc` or `cfg` inside a field's `#[cfg_attr]`, a `rename` that is empty,
+/// not ASCII or holds whitespace, a field name that is not ASCII (param names are), two
+/// fields sent together under the same wire name (at the second), a string, `char`,
+/// `bool` or number field sent under a name the client sets on every request
 /// (`Action`, `Version`, `Format`, `Timestamp`, `AccessKeyId`, `SecurityToken`,
 /// `Signature`, `SignatureMethod`, `SignatureNonce`, `SignatureVersion`; the client
 /// refuses any other type that writes one at call time, and a `region_id` field is fine:

@@ -46,7 +46,11 @@ pub const CLIENT_PARAMS: &[&str] = &[
 
 /// The valid key closest to `found`, if one is close enough to be a likely typo.
 pub fn closest(found: &str, valid: &[&'static str]) -> Option<&'static str> {
-    let found = found.to_ascii_lowercase();
+    // `r#acton` is `acton` written raw.
+    let found = found
+        .strip_prefix("r#")
+        .unwrap_or(found)
+        .to_ascii_lowercase();
     valid
         .iter()
         .map(|v| (edit_distance(&found, v), *v))
@@ -106,6 +110,8 @@ mod tests {
             unknown_key_message("key", "Version", STRUCT_KEYS).ends_with("did you mean `version`?")
         );
         assert!(unknown_key_message("key", "idempotnt", STRUCT_KEYS).contains("`idempotent`"));
+        assert!(unknown_key_message("key", "r#acton", STRUCT_KEYS).ends_with("`action`?"));
+        assert_eq!(closest("r#versio", STRUCT_KEYS), Some("version"));
         let far = unknown_key_message("key", "zzz", FIELD_KEYS);
         assert!(
             far.ends_with("expected one of `rename`, `json`, `skip`"),

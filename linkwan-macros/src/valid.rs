@@ -48,8 +48,17 @@ pub fn check_args(cx: &Ctxt, args: &Args) {
     }
     if let Some(response) = &args.response {
         if let Some(problem) = response_problem(response) {
-            cx.error_spanned_by(response, problem);
+            cx.error_spanned_by(ungroup(response), problem);
         }
+    }
+}
+
+/// `ty` without the invisible group of a `macro_rules!` fragment (`$t:ty`), whose span is
+/// `$t` in the macro's body: errors go to the tokens the caller wrote.
+fn ungroup(ty: &syn::Type) -> &syn::Type {
+    match ty {
+        syn::Type::Group(g) => ungroup(&g.elem),
+        _ => ty,
     }
 }
 
@@ -82,8 +91,8 @@ fn check_action(cx: &Ctxt, lit: &LitStr) {
     }
 }
 
-/// `YYYY-MM-DD`: digits and dashes, month 01-12, day 01-31.
-pub fn version_problem(version: &str) -> Option<&'static str> {
+/// `YYYY-MM-DD`: digits and dashes, a date that exists (month 01-12, a day the month has).
+pub fn version_problem(version: &str) -> Option<String> {
     let b = version.as_bytes();
     let shape_ok = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| match i {
@@ -91,14 +100,28 @@ pub fn version_problem(version: &str) -> Option<&'static str> {
             _ => c.is_ascii_digit(),
         });
     if !shape_ok {
-        return Some("it must be a date written `YYYY-MM-DD`, like \"2018-12-30\"");
+        return Some("it must be a date written `YYYY-MM-DD`, like \"2018-12-30\"".into());
     }
     let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
-    if !(1..=12).contains(&two(5)) {
-        return Some("the month must be 01-12");
+    let (month, day) = (two(5), two(8));
+    if !(1..=12).contains(&month) {
+        return Some("the month must be 01-12".into());
     }
-    if !(1..=31).contains(&two(8)) {
-        return Some("the day must be 01-31");
+    let year = b[..4]
+        .iter()
+        .fold(0u32, |y, c| y * 10 + u32::from(c - b'0'));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Some(format!(
+            "there is no day {day:02} in {}, which has {days} days",
+            &version[..7]
+        ));
     }
     None
 }
@@ -229,11 +252,12 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
                 cx.error_spanned_by(rename, "`rename` must not be empty");
                 continue;
             }
-            if let Some(bad) = value.chars().find(|c| c.is_whitespace() || c.is_control()) {
+            // Param names are ASCII: anything else never names one (and is ignored).
+            if let Some(bad) = value.chars().find(|c| !c.is_ascii_graphic()) {
                 cx.error_spanned_by(
                     rename,
                     format!(
-                        "`rename` must not contain whitespace or control characters; found {bad:?}"
+                        "`rename` must be ASCII, without whitespace or control characters; found {bad:?}"
                     ),
                 );
                 continue;
@@ -242,6 +266,16 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
             cx.error_spanned_by(
                 field.ident,
                 "this field name has no letters for a wire name; add `#[rpc(rename = \"Name\")]`",
+            );
+            continue;
+        } else if !field.wire_name.is_ascii() {
+            cx.error_spanned_by(
+                field.ident,
+                format!(
+                    "this field would be sent as `{}`, but param names are ASCII; \
+                     add `#[rpc(rename = \"Name\")]`",
+                    field.wire_name
+                ),
             );
             continue;
         }
@@ -282,7 +316,7 @@ pub fn check_container(cx: &Ctxt, cont: &Container, mac: Macro) {
 }
 
 /// Whether a field of type `ty` visibly writes its value under its own name: a string,
-/// `bool` or number, possibly in an `Option`, a reference or a smart pointer. Lists
+/// `char`, `bool` or number, possibly in an `Option`, a reference or a smart pointer. Lists
 /// (`Name.N`), nested structs (`Name.Key`) and any type the macro cannot see into (an
 /// alias, a user type) say no: the runtime refuses those keys when they turn out bare.
 fn sends_bare_name(ty: &syn::Type) -> bool {
@@ -300,6 +334,7 @@ fn sends_bare_name(ty: &syn::Type) -> bool {
                     name.as_str(),
                     "String"
                         | "str"
+                        | "char"
                         | "bool"
                         | "u8"
                         | "u16"
@@ -362,6 +397,7 @@ mod tests {
             "Cow<'a, str>",
             "Option<&'a String>",
             "f64",
+            "Option<char>",
         ] {
             let ty: syn::Type = syn::parse_str(bare).unwrap();
             assert!(sends_bare_name(&ty), "{bare}");
@@ -384,7 +420,15 @@ mod tests {
 
     #[test]
     fn versions() {
-        for ok in ["2018-12-30", "2014-05-26", "2000-01-01", "9999-12-31"] {
+        for ok in [
+            "2018-12-30",
+            "2014-05-26",
+            "2000-01-01",
+            "9999-12-31",
+            "2016-02-29",
+            "2000-02-29",
+            "2019-04-30",
+        ] {
             assert_eq!(version_problem(ok), None, "{ok}");
         }
         for bad in [
@@ -398,6 +442,11 @@ mod tests {
             "2018-12-00",
             "2018-12-32",
             "2018-12-3a",
+            "2018-02-29",
+            "1900-02-29",
+            "2016-02-30",
+            "2019-04-31",
+            "2019-11-31",
             "２０１８-12-30",
         ] {
             assert!(version_problem(bad).is_some(), "{bad}");

@@ -11,6 +11,7 @@ struct ClientSetParams<'a> {
     #[rpc(json)]
     format: Vec<u8>,
     signature_nonce: std::option::Option<u64>,
+    signature_method: Option<char>,
     // Fine: a request may carry its own region, and a list's keys are `Action.N`.
     region_id: String,
     action: Vec<String>,

@@ -13,6 +13,10 @@ struct MissingValueAndStringResponse {}
 #[aliyun_rpc(action = "A", version = "2018-12-30", idempotent(true), method = "PUT")]
 struct FlagWithArguments {}
 
+/// A path with generic arguments never names a crate or module.
+#[aliyun_rpc(action = "A", version = "2018-12-30", crate = "Vec<u8>")]
+struct GenericCratePath {}
+
 #[derive(serde::Deserialize)]
 struct NotStringsResponse {}
 #[derive(serde::Deserialize)]
@@ -21,5 +25,7 @@ struct BadFlagAndCrateResponse {}
 struct MissingValueAndStringResponseResponse {}
 #[derive(serde::Deserialize)]
 struct FlagWithArgumentsResponse {}
+#[derive(serde::Deserialize)]
+struct GenericCratePathResponse {}
 
 fn main() {}

@@ -9,6 +9,13 @@ struct MonthThirteen {}
 #[aliyun_rpc(action = "A", version = "2018-12-32")]
 struct DayThirtyTwo {}
 
+/// 2018 is not a leap year.
+#[aliyun_rpc(action = "A", version = "2018-02-29")]
+struct NoSuchLeapDay {}
+
+#[aliyun_rpc(action = "A", version = "2019-06-31")]
+struct JuneThirtyOne {}
+
 #[aliyun_rpc(action = "A", version = "18-1-1")]
 struct TooShort {}
 
@@ -23,6 +30,10 @@ struct MonthThirteenResponse {}
 struct DayThirtyTwoResponse {}
 #[derive(serde::Deserialize)]
 struct TooShortResponse {}
+#[derive(serde::Deserialize)]
+struct NoSuchLeapDayResponse {}
+#[derive(serde::Deserialize)]
+struct JuneThirtyOneResponse {}
 #[derive(serde::Deserialize)]
 struct EmptyResponse {}
 
