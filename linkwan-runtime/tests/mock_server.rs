@@ -314,6 +314,36 @@ async fn unknown_action_is_not_found() {
 }
 
 #[tokio::test]
+async fn a_handler_status_that_is_not_a_final_http_status_is_said_loudly() {
+    for (status, sent) in [
+        (0, 500),
+        (150, 500),
+        (1000, 500),
+        (65535, 500),
+        (299, 299),
+        (999, 999),
+    ] {
+        let server = mock(creds())
+            .handler(REJECT, move |_| {
+                MockResponse::error(status, "Custom", "by the test")
+            })
+            .start()
+            .await
+            .unwrap();
+        let (got, body) = Call::new(vec![]).send(&server).await;
+        assert_eq!(got, sent, "handler status {status}: {body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        if sent == 500 {
+            assert_eq!(v["Code"], "MockServer.InvalidStatus", "{body}");
+            let message = v["Message"].as_str().unwrap();
+            assert!(message.contains(&format!("status {status},")), "{message}");
+        } else {
+            assert_eq!(v["Code"], "Custom", "{body}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn without_format_json_the_answer_is_xml() {
     let server = server().await;
     let mut call = Call::new(vec![("OrderId", "1<2")]);

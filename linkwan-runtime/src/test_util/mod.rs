@@ -104,7 +104,9 @@
 //! answered `RequestTooLarge` (413), and one that cannot be read (a broken chunked
 //! encoding) `MalformedRequestBody` (400); hyper answers a broken request head with a
 //! plain 400 (431 when it is too large). Either way the server keeps serving every
-//! other connection.
+//! other connection. A handler's answer with a status that is not a final HTTP status
+//! (below 200, or above 999) is replaced by `MockServer.InvalidStatus` (500), whose
+//! message names the status, so that a test's typo does not pass as some other answer.
 //!
 //! Without `Format=JSON` the server answers XML, as the platform does. Every JSON (or
 //! XML) answer carries `x-acs-request-id`, and every answer a `Date` header (shifted by

@@ -491,7 +491,20 @@ fn render(
     wants_json: bool,
     action: &str,
 ) -> Response<MockBody> {
-    let status = http::StatusCode::from_u16(answer.status).unwrap_or(http::StatusCode::OK);
+    // A status HTTP cannot carry as a final answer is the handler's mistake: said
+    // loudly, rather than sent as some other status.
+    let Some(status) = http::StatusCode::from_u16(answer.status)
+        .ok()
+        .filter(|s| !s.is_informational())
+    else {
+        let message = format!(
+            "The mock server's handler answered status {}, which is not a final HTTP status \
+             (200-999).",
+            answer.status
+        );
+        let answer = MockResponse::error(500, "MockServer.InvalidStatus", &message);
+        return render(state, answer, wants_json, action);
+    };
     let mut builder = Response::builder().status(status);
     let date = clock::http_date(clock::now_secs(state.verifier.clock_offset_secs));
     let body = match answer.kind {
