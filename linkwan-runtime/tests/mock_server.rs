@@ -147,6 +147,145 @@ async fn accepts_a_correct_signature_post_and_get_with_reserved_and_unicode_valu
     assert_eq!(recorded[1].method, "GET");
 }
 
+/// Requests byte for byte as the official Python SDKs' own clients send them (AccessKey
+/// [`ID`] / [`SECRET`], `Timestamp` 2026-11-27T12:00:00Z): method, target, `Content-Type`
+/// and body, recorded by `scripts/signature_v1_difftest.py requests` from
+/// aliyun-python-sdk-core 2.16.1 (`AcsClient`, `CommonRequest`) and
+/// alibabacloud-tea-openapi 0.4.6 (`Client::call_api`, `signature_algorithm = "v2"`).
+/// The classic SDK writes a space `%20` in the query and `+` in the form body, and adds an
+/// empty `SignatureType=`; tea-openapi writes `+` in the query too, and `Format=json`.
+const SDK_REQUESTS: [(&str, &str, Option<&str>, &str); 4] = [
+    // aliyun-python-sdk-core, GET
+    (
+        "GET",
+        "/?OrderId=a%20b%2Ac~d%2Fe%2Bf%3Dg%26h%25i%20%E7%BD%91%E5%85%B3-%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80&Version=2018-12-30&Action=RejectJoinPermissionAuthOrder&Format=JSON&RegionId=cn-shanghai&Timestamp=2026-11-27T12%3A00%3A00Z&SignatureMethod=HMAC-SHA1&SignatureType=&SignatureVersion=1.0&SignatureNonce=classic-nonce-0&AccessKeyId=LTAI5tSecretsProbeIdQZ7&Signature=k%2BeIMOU6SvhBLLaUOGceSSKSwoM%3D",
+        None,
+        "",
+    ),
+    // aliyun-python-sdk-core, POST
+    (
+        "POST",
+        "/?OrderId=a%20b%2Ac~d%2Fe%2Bf%3Dg%26h%25i%20%E7%BD%91%E5%85%B3-%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80&Version=2018-12-30&Action=RejectJoinPermissionAuthOrder&Format=JSON&RegionId=cn-shanghai&Timestamp=2026-11-27T12%3A00%3A00Z&SignatureMethod=HMAC-SHA1&SignatureType=&SignatureVersion=1.0&SignatureNonce=classic-nonce-1&AccessKeyId=LTAI5tSecretsProbeIdQZ7&Signature=0ayiir6rxl1R17HJddZ8vEQgcdA%3D",
+        Some("application/x-www-form-urlencoded"),
+        "Note=a+b%2Ac~d%2Fe%2Bf%3Dg%26h%25i+%E7%BD%91%E5%85%B3-%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80&Empty=",
+    ),
+    // alibabacloud-tea-openapi, GET
+    (
+        "GET",
+        "/?Action=RejectJoinPermissionAuthOrder&Format=json&Version=2018-12-30&Timestamp=2026-11-27T12%3A00%3A00Z&SignatureNonce=tea-nonce-2&OrderId=a+b%2Ac~d%2Fe%2Bf%3Dg%26h%25i+%E7%BD%91%E5%85%B3-%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&AccessKeyId=LTAI5tSecretsProbeIdQZ7&Signature=rHnNiaQiXCDhJWc%2FIOoFp4Ljox0%3D",
+        None,
+        "",
+    ),
+    // alibabacloud-tea-openapi, POST
+    (
+        "POST",
+        "/?Action=RejectJoinPermissionAuthOrder&Format=json&Version=2018-12-30&Timestamp=2026-11-27T12%3A00%3A00Z&SignatureNonce=tea-nonce-3&OrderId=a+b%2Ac~d%2Fe%2Bf%3Dg%26h%25i+%E7%BD%91%E5%85%B3-%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&AccessKeyId=LTAI5tSecretsProbeIdQZ7&Signature=cU1SBzpYUW7wZ3zw5OvXz2prFJE%3D",
+        Some("application/x-www-form-urlencoded"),
+        "Empty=&Note=a+b%2Ac~d%2Fe%2Bf%3Dg%26h%25i+%E7%BD%91%E5%85%B3-%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80",
+    ),
+];
+
+/// The value both SDKs sent as `OrderId` (and, in POST bodies, as `Note`).
+const SDK_VALUE: &str = "a b*c~d/e+f=g&h%i 网关-Ünïcødé-🚀";
+
+/// Sends `target` (path and query) with `method`, and a body when it has a content type.
+async fn send_raw(
+    server: &MockServer,
+    method: &str,
+    target: &str,
+    content_type: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    let client = HyperClient::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(format!("{}{target}", server.endpoint()));
+    if let Some(content_type) = content_type {
+        req = req.header("content-type", content_type);
+    }
+    let req = req.body(Full::new(Bytes::from(body.to_owned()))).unwrap();
+    let resp = client.request(req).await.unwrap();
+    let status = resp.status().as_u16();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn accepts_requests_as_the_official_sdks_send_them_and_refuses_them_altered() {
+    let server = mock(creds())
+        // The recorded Timestamp is fixed.
+        .max_clock_skew(Duration::MAX)
+        .handler(REJECT, |req| {
+            MockResponse::ok(json!({
+                "OrderId": req.param("OrderId"),
+                "Note": req.param("Note"),
+                "Empty": req.param("Empty"),
+            }))
+        })
+        .start()
+        .await
+        .unwrap();
+    let mut sent = 0;
+    for (method, target, content_type, body) in SDK_REQUESTS {
+        // One byte of a value changed after signing: a letter, and a space sent as an
+        // encoded `+` (`%2B` is a plus, not a space). Sent first, so that the nonce is
+        // still unused when the request as signed comes.
+        let mut altered = vec![
+            (
+                target.replacen("OrderId=a", "OrderId=b", 1),
+                body.to_owned(),
+            ),
+            (
+                target.replacen("OrderId=a+b", "OrderId=a%2Bb", 1).replacen(
+                    "OrderId=a%20b",
+                    "OrderId=a%2Bb",
+                    1,
+                ),
+                body.to_owned(),
+            ),
+        ];
+        if content_type.is_some() {
+            altered.push((target.to_owned(), body.replacen("Note=a", "Note=b", 1)));
+            altered.push((
+                target.to_owned(),
+                body.replacen("Note=a+b", "Note=a%2Bb", 1),
+            ));
+        }
+        for (altered_target, altered_body) in altered {
+            assert!(
+                altered_target != target || altered_body != body,
+                "nothing altered"
+            );
+            let (status, answer) = send_raw(
+                &server,
+                method,
+                &altered_target,
+                content_type,
+                &altered_body,
+            )
+            .await;
+            assert_eq!(
+                (status, code(&answer)),
+                (400, "SignatureDoesNotMatch".to_owned()),
+                "{method} {altered_target} {altered_body}"
+            );
+            sent += 1;
+        }
+        let (status, answer) = send_raw(&server, method, target, content_type, body).await;
+        assert_eq!(status, 200, "{method} {target}: {answer}");
+        let v: Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(v["OrderId"], SDK_VALUE, "{method} {target}");
+        if content_type.is_some() {
+            assert_eq!(v["Note"], SDK_VALUE, "{method} {body}");
+            assert_eq!(v["Empty"], "", "{method} {body}");
+        }
+        sent += 1;
+    }
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), sent);
+    assert_eq!(recorded.iter().filter(|r| r.verified.is_ok()).count(), 4);
+}
+
 #[tokio::test]
 async fn a_form_body_is_read_whatever_the_case_of_its_media_type() {
     // Media types are case-insensitive (RFC 9110 8.3.1) and may carry parameters: a
