@@ -88,11 +88,16 @@ fn parse_args(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Pars
             "--order-id" => out.order_id = Some(value("--order-id")?),
             "--timeout" => {
                 let raw = value("--timeout")?;
+                // `f64` also reads the words "inf" and "NaN": those are not seconds. A
+                // numeral past what an `f64` holds ("1e400") reads as infinity, and is
+                // a (very long) number of seconds all the same.
                 let secs: f64 = raw
                     .trim()
                     .parse()
-                    .map_err(|_| format!("--timeout takes seconds, not {raw:?}"))?;
-                if !(secs.is_finite() && secs > 0.0) {
+                    .ok()
+                    .filter(|s: &f64| s.is_finite() || (s.is_infinite() && has_digit(&raw)))
+                    .ok_or_else(|| format!("--timeout takes seconds, not {raw:?}"))?;
+                if secs <= 0.0 {
                     return Err(format!(
                         "--timeout takes a number of seconds more than 0, not {raw:?}"
                     ));
@@ -105,6 +110,11 @@ fn parse_args(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Pars
         }
     }
     Ok(Parsed::Run(out))
+}
+
+/// Whether `text` holds an ASCII digit: a numeral, not one of the words `f64` reads.
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Where the call goes: the embedded emulator, or a real (or given) endpoint.

@@ -164,8 +164,21 @@ fn help_usage_and_missing_credentials() {
         assert_eq!(bad.stderr.lines().count(), 1, "{args:?}: {}", bad.stderr);
         assert!(bad.stderr.contains(named), "{args:?}: {}", bad.stderr);
     }
-    // Any deadline, however long, is a deadline (no upper bound, no panic).
-    for long in ["86401", "1e300"] {
+    // Words are not seconds, and are not called numbers out of range: `f64` reads
+    // "inf" and "NaN", which are no more "0 or less" than they are seconds.
+    for word in ["inf", "infinity", "NaN", "-inf"] {
+        let bad = run(&["--timeout", word], &[]);
+        assert_eq!(bad.code, 2, "{word}");
+        assert!(
+            bad.stderr
+                .contains(&format!("--timeout takes seconds, not {word:?}")),
+            "{word}: {}",
+            bad.stderr
+        );
+    }
+    // Any deadline, however long, is a deadline (no upper bound, no panic), also one
+    // past what an `f64` holds.
+    for long in ["86401", "1e300", "1e400"] {
         let ok = run(&["--timeout", long], &[]);
         assert_eq!(ok.code, 0, "{long}: {}", ok.stderr);
         parse_success(&ok.stdout);

@@ -436,12 +436,12 @@ fn parse_endpoint(endpoint: &str) -> Result<(Scheme, Authority, String), Error> 
     let uri: Uri = endpoint
         .trim()
         .parse()
-        .map_err(|_| bad("not a URL (expected https://host[:port])"))?;
+        .map_err(|_| bad("not a URL (expected https://host[:port][/path])"))?;
     let scheme = match uri.scheme_str() {
         Some("https") => Scheme::HTTPS,
         Some("http") => Scheme::HTTP,
         Some(_) => return Err(bad("the scheme must be https:// or http://")),
-        None => return Err(bad("no scheme (expected https://host[:port])")),
+        None => return Err(bad("no scheme (expected https://host[:port][/path])")),
     };
     let authority = uri.authority().ok_or_else(|| bad("no host"))?.clone();
     if authority.as_str().contains('@') {
@@ -1157,6 +1157,15 @@ mod tests {
             assert!(matches!(e, Error::Config(_)), "{bad}");
             assert!(e.to_string().contains(why), "{bad}: {e}");
             assert!(!e.to_string().contains("pw"), "{e}");
+        }
+        // The form a message asks for is the one `endpoint` takes: with a path.
+        for unparsable in ["https://host/a b", "host/linkwan", ""] {
+            let e = build(unparsable).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains("(expected https://host[:port][/path])"),
+                "{unparsable}: {e}"
+            );
         }
         let e = Client::builder().credentials(creds()).build().unwrap_err();
         assert!(e.to_string().contains("no endpoint"), "{e}");

@@ -65,8 +65,11 @@ pub trait RpcRequest {
     /// The HTTP method; `POST` unless the action says otherwise.
     const METHOD: Method = Method::Post;
     /// Whether the action may safely be applied twice (Describe/List/Get/Count-style
-    /// actions). Idempotent actions are also retried on `InternalError`/`UnknownError`
-    /// and read timeouts.
+    /// actions). Idempotent actions are also retried on `InternalError`/`UnknownError`,
+    /// read timeouts and connections lost after sending, and on HTTP 500/502/504 when
+    /// the policy leaves those to them
+    /// ([`RetryPolicy::with_non_idempotent_5xx_retries`](crate::RetryPolicy::with_non_idempotent_5xx_retries));
+    /// see [`retry`](crate::retry).
     const IDEMPOTENT: bool = false;
 
     /// Writes the action's own params (not the common ones) into `params`.

@@ -81,10 +81,66 @@
 //! # }
 //! ```
 //!
+//! A handler is any `Fn(&MockRequest) -> MockResponse + Send + Sync`: one that keeps
+//! state (an atomic counter here) answers differently from one attempt to the next. Here
+//! the server's clock is an hour ahead and the action is throttled twice: the client
+//! learns the offset from the `InvalidTimeStamp.Expired` answer's `Date` and tries again
+//! at once, then backs off from the throttling twice, each attempt signed afresh:
+//!
+//! ```
+//! use std::sync::atomic::{AtomicUsize, Ordering};
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use linkwan_runtime::test_util::{MockResponse, MockServer};
+//! use linkwan_runtime::{aliyun_rpc, Client, Credentials, RetryPolicy};
+//!
+//! #[aliyun_rpc(action = "DescribeRegions", version = "2014-05-26", idempotent)]
+//! pub struct DescribeRegions {}
+//!
+//! #[derive(Debug, serde::Deserialize)]
+//! pub struct DescribeRegionsResponse {}
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let creds = Credentials::new("test-id", "test-secret");
+//! let answered = Arc::new(AtomicUsize::new(0));
+//! let count = answered.clone();
+//! let server = MockServer::builder()
+//!     .credentials(creds.clone())
+//!     .clock_offset(3600) // the server's clock, an hour ahead of ours
+//!     .handler("DescribeRegions", move |_req| {
+//!         if count.fetch_add(1, Ordering::SeqCst) < 2 {
+//!             MockResponse::error(400, "Throttling.User", "Request was denied due to user flow control.")
+//!         } else {
+//!             MockResponse::ok(serde_json::json!({}))
+//!         }
+//!     })
+//!     .start()
+//!     .await?;
+//! let client = Client::builder()
+//!     .endpoint(server.endpoint())
+//!     .credentials(creds)
+//!     // The default waits from 500 ms after throttling; a test need not.
+//!     .retry_policy(RetryPolicy::default().with_throttling_base_backoff(Duration::from_millis(10)))
+//!     .build()?;
+//!
+//! client.call(&DescribeRegions {}).await?;
+//!
+//! let received = server.requests();
+//! let verdicts: Vec<_> = received.iter().map(|r| r.verified.clone()).collect();
+//! assert_eq!(verdicts, [Err("InvalidTimeStamp.Expired".to_owned()), Ok(()), Ok(()), Ok(())]);
+//! assert_eq!(answered.load(Ordering::SeqCst), 3); // throttled, throttled, answered
+//! assert_ne!(received[1].param("SignatureNonce"), received[2].param("SignatureNonce"));
+//! assert!((3590..=3610).contains(&client.clock_offset_secs()));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Params are read from the query string and, for a body whose media type is
 //! `application/x-www-form-urlencoded` (in any case, with or without `; charset=...`),
 //! from the body: the official SDKs send the common params in the query and the action's
-//! in a form body, the crate's `Client` sends everything in the body.
+//! in a form body; the crate's `Client` sends them all in the body, or all in the query
+//! for a `method = "GET"` action.
 //!
 //! What the server checks, in the platform's order, and what it answers:
 //!
