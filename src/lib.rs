@@ -84,6 +84,7 @@ pub const ENV_REGION_ID: &str = "ALIBABA_CLOUD_REGION_ID";
 /// ```
 /// assert_eq!(linkwan::endpoint("cn-shanghai"), "https://linkwan.cn-shanghai.aliyuncs.com");
 /// ```
+#[must_use]
 pub fn endpoint(region: &str) -> String {
     format!("https://linkwan.{region}.aliyuncs.com")
 }
@@ -122,6 +123,7 @@ pub fn client_from_env() -> Result<Client, Error> {
 }
 
 /// `ALIBABA_CLOUD_REGION_ID`, or [`DEFAULT_REGION`] when unset or empty.
+#[must_use]
 pub fn region_from_env() -> String {
     std::env::var(ENV_REGION_ID)
         .ok()

@@ -478,6 +478,7 @@ const SENSITIVE_PARAMS: [&str; 3] = ["AccessKeyId", "SecurityToken", "Signature"
 ///     other => panic!("{other:?}"),
 /// }
 /// ```
+#[must_use]
 pub fn compare_string_to_sign(ours: &str, theirs: &str) -> SignatureMismatch {
     let (ours, theirs) = (ours.trim(), theirs.trim());
     if ours == theirs {

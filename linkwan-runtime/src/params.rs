@@ -199,6 +199,7 @@ impl Params {
     }
 
     /// The pairs, by value.
+    #[must_use]
     pub fn into_vec(self) -> Vec<(String, String)> {
         self.iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))

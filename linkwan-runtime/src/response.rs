@@ -310,6 +310,7 @@ fn body_request_id(body: &[u8]) -> Option<String> {
 /// A `server string to sign is:` (echoed by `SignatureDoesNotMatch`; it holds the
 /// AccessKey ID and the STS token) is cut after the marker, as in [`ServiceError`]'s
 /// message, even when the body is not an error object (truncated JSON, a page).
+#[must_use]
 pub fn snippet(body: &[u8]) -> String {
     // 4 bytes per char at most: no need to look further.
     let head = &body[..body.len().min(SNIPPET_CHARS * 4)];
