@@ -58,6 +58,12 @@ impl From<Error> for Failure {
 
 /// Decodes a complete response: a 2xx JSON body into `T`, anything else into an error.
 ///
+/// # Errors
+///
+/// [`Error::Service`] for an error body (whatever the status), [`Error::Decode`] for a
+/// 2xx body that is not a `T`, [`Error::UnexpectedResponse`] for any other non-2xx
+/// answer; see the [module docs](self).
+///
 /// ```
 /// use linkwan_runtime::{response::decode, ErrorCode};
 ///
@@ -528,6 +534,10 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes an integer from a number or a string.
+        ///
+        /// # Errors
+        ///
+        /// The deserializer's error for anything else, or a number out of `T`'s range.
         pub fn deserialize<'de, D, T>(d: D) -> Result<T, D::Error>
         where
             D: Deserializer<'de>,
@@ -537,6 +547,10 @@ pub mod lenient {
         }
 
         /// Serializes the integer as a number.
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer, T: serde::Serialize>(
             v: &T,
             s: S,
@@ -551,11 +565,19 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes a boolean from a boolean or a string.
+        ///
+        /// # Errors
+        ///
+        /// The deserializer's error for anything but a boolean, `"true"` or `"false"`.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
             d.deserialize_any(BoolVisitor)
         }
 
         /// Serializes the boolean natively.
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
             s.serialize_bool(*v)
         }
@@ -615,6 +637,10 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes an optional integer.
+        ///
+        /// # Errors
+        ///
+        /// As [`super::int::deserialize`], for a value that is not null.
         pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
         where
             D: Deserializer<'de>,
@@ -624,6 +650,10 @@ pub mod lenient {
         }
 
         /// Serializes the option natively (`null` or a number).
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer, T: serde::Serialize>(
             v: &Option<T>,
             s: S,
@@ -639,11 +669,19 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes an optional boolean.
+        ///
+        /// # Errors
+        ///
+        /// As [`super::bool::deserialize`], for a value that is not null.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
             d.deserialize_option(OptionOf(BoolVisitor))
         }
 
         /// Serializes the option natively (`null` or a boolean).
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer>(v: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
             serde::Serialize::serialize(v, s)
         }
