@@ -181,6 +181,28 @@ mod emulator {
         eq_hash::<OrderState>();
     }
 
+    /// The futures that start a mock server or an emulator are `Send`, so a test (or a
+    /// harness) can start one inside `tokio::spawn` or a multi-threaded `block_on`.
+    /// (Made, not polled: no runtime is needed to check their type.)
+    #[test]
+    fn start_futures_are_send() {
+        fn send<T: Send>(_: &T) {}
+        let start = MockServer::builder().start();
+        send(&start);
+        drop(start);
+        let start_on = MockServer::builder().start_on(([127, 0, 0, 1], 0).into());
+        send(&start_on);
+        drop(start_on);
+        let start = Emulator::start();
+        send(&start);
+        drop(start);
+        let configured = Emulator::builder()
+            .configure(|b| b.max_clock_skew(std::time::Duration::from_secs(60)))
+            .start();
+        send(&configured);
+        drop(configured);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn call_can_be_spawned() {
         let emulator = Emulator::start().await.unwrap();
