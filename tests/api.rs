@@ -107,6 +107,30 @@ fn value_types_have_the_common_traits() {
     eq_hash::<Json<u8>>();
     assert_eq!(Json(1), Json(1));
     assert_eq!(Json::<u8>::default(), Json(0));
+    eq_hash::<Signed>();
+    clone::<Signed>();
+    clone::<SigningKey>();
+    clone::<RetryPolicy>();
+}
+
+/// C-CONV-TRAITS and C-COLLECT: the string-like values lend their text to any
+/// `AsRef<str>` API, and `Params` is built and extended like any collection.
+#[test]
+fn conversion_and_collection_traits() {
+    fn text<T: AsRef<str>>(t: &T) -> &str {
+        t.as_ref()
+    }
+    assert_eq!(text(&ErrorCode::ThrottlingUser), "Throttling.User");
+    assert_eq!(text(&ErrorCode::from("Some.Other")), "Some.Other");
+    assert_eq!(text(&Method::Get), "GET");
+    assert_eq!(text(&Method::default()), "POST");
+
+    fn collect<C: FromIterator<(&'static str, &'static str)> + Extend<(String, String)>>() {}
+    collect::<Params>();
+    let mut params: Params = [("Action", "X")].into_iter().collect();
+    params.extend([("OrderId".to_owned(), "123".to_owned())]);
+    assert_eq!(params.get("OrderId"), Some("123"));
+    assert_eq!(params.len(), 2);
 }
 
 #[test]

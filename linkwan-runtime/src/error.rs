@@ -783,6 +783,14 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// The code's text, as [`as_str`](ErrorCode::as_str): for APIs that take any
+/// `AsRef<str>` (a metrics label, a log field).
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl PartialEq<str> for ErrorCode {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other

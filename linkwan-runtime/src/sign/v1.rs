@@ -228,7 +228,7 @@ pub fn sign_string_v1(string_to_sign: &str, access_key_secret: &str) -> String {
 }
 
 /// A request's canonical query and its signature, from [`sign_v1`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Signed {
     /// The sorted, percent-encoded `k=v&k=v` query, without `Signature`. It is also a
     /// valid `application/x-www-form-urlencoded` body and URL query string.
