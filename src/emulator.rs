@@ -206,6 +206,14 @@ impl EmulatorBuilder {
     }
 
     /// Binds `127.0.0.1` on a free port and serves on the current Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of binding the port.
+    ///
+    /// # Panics
+    ///
+    /// When polled outside a Tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let orders = Arc::new(Orders {
             states: Mutex::new(self.orders.into_iter().collect()),
@@ -274,6 +282,14 @@ impl Emulator {
     }
 
     /// Starts an emulator with throwaway credentials and pending order `123`.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of binding the port.
+    ///
+    /// # Panics
+    ///
+    /// When polled outside a Tokio runtime.
     pub async fn start() -> std::io::Result<Emulator> {
         Self::builder().start().await
     }
@@ -331,6 +347,11 @@ impl Emulator {
 
     /// A client for this emulator with default settings: [`client_builder`](Self::client_builder),
     /// built.
+    ///
+    /// # Errors
+    ///
+    /// As [`ClientBuilder::build`](crate::ClientBuilder::build) (which does not fail
+    /// for the emulator's endpoint and credentials).
     pub fn client(&self) -> Result<crate::Client, crate::Error> {
         self.client_builder().build()
     }

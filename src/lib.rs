@@ -53,7 +53,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // The crate docs link to `emulator`, which exists only with that feature.
 #![cfg_attr(not(feature = "emulator"), allow(rustdoc::broken_intra_doc_links))]
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
+// Every public fallible function says when it fails (C-FAILURE); CI's clippy -D warnings
+// keeps it so.
+#![warn(clippy::missing_errors_doc)]
 // `linkwan_runtime::Error` holds a `ServiceError` by value (a contract): large, but moved
 // only on failure.
 #![allow(clippy::result_large_err)]
@@ -84,6 +87,7 @@ pub const ENV_REGION_ID: &str = "ALIBABA_CLOUD_REGION_ID";
 /// ```
 /// assert_eq!(linkwan::endpoint("cn-shanghai"), "https://linkwan.cn-shanghai.aliyuncs.com");
 /// ```
+#[must_use]
 pub fn endpoint(region: &str) -> String {
     format!("https://linkwan.{region}.aliyuncs.com")
 }
@@ -109,6 +113,20 @@ pub fn client_builder(region: &str) -> ClientBuilder {
 }
 
 /// A LinkWAN client for `region` with default settings.
+///
+/// ```
+/// use linkwan::Credentials;
+///
+/// let client = linkwan::client(Credentials::new("id", "secret"), "cn-hangzhou")?;
+/// assert_eq!(client.endpoint(), "https://linkwan.cn-hangzhou.aliyuncs.com");
+/// assert_eq!(client.region_id(), Some("cn-hangzhou"));
+/// # Ok::<(), linkwan::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`ClientBuilder::build`]: [`Error::Config`] when the AccessKey ID or secret is
+/// empty, or `region` does not make a valid host.
 pub fn client(credentials: Credentials, region: &str) -> Result<Client, Error> {
     client_builder(region).credentials(credentials).build()
 }
@@ -116,12 +134,17 @@ pub fn client(credentials: Credentials, region: &str) -> Result<Client, Error> {
 /// A LinkWAN client from the environment: credentials from `ALIBABA_CLOUD_ACCESS_KEY_ID`,
 /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` (and `ALIBABA_CLOUD_SECURITY_TOKEN`), region from
 /// `ALIBABA_CLOUD_REGION_ID` (default [`DEFAULT_REGION`]).
+///
+/// # Errors
+///
+/// As [`Credentials::from_env`] (a variable unset), then as [`client`].
 pub fn client_from_env() -> Result<Client, Error> {
     let region = region_from_env();
     client(Credentials::from_env()?, &region)
 }
 
 /// `ALIBABA_CLOUD_REGION_ID`, or [`DEFAULT_REGION`] when unset or empty.
+#[must_use]
 pub fn region_from_env() -> String {
     std::env::var(ENV_REGION_ID)
         .ok()

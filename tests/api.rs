@@ -107,6 +107,30 @@ fn value_types_have_the_common_traits() {
     eq_hash::<Json<u8>>();
     assert_eq!(Json(1), Json(1));
     assert_eq!(Json::<u8>::default(), Json(0));
+    eq_hash::<Signed>();
+    clone::<Signed>();
+    clone::<SigningKey>();
+    clone::<RetryPolicy>();
+}
+
+/// C-CONV-TRAITS and C-COLLECT: the string-like values lend their text to any
+/// `AsRef<str>` API, and `Params` is built and extended like any collection.
+#[test]
+fn conversion_and_collection_traits() {
+    fn text<T: AsRef<str>>(t: &T) -> &str {
+        t.as_ref()
+    }
+    assert_eq!(text(&ErrorCode::ThrottlingUser), "Throttling.User");
+    assert_eq!(text(&ErrorCode::from("Some.Other")), "Some.Other");
+    assert_eq!(text(&Method::Get), "GET");
+    assert_eq!(text(&Method::default()), "POST");
+
+    fn collect<C: FromIterator<(&'static str, &'static str)> + Extend<(String, String)>>() {}
+    collect::<Params>();
+    let mut params: Params = [("Action", "X")].into_iter().collect();
+    params.extend([("OrderId".to_owned(), "123".to_owned())]);
+    assert_eq!(params.get("OrderId"), Some("123"));
+    assert_eq!(params.len(), 2);
 }
 
 #[test]
@@ -179,6 +203,28 @@ mod emulator {
         default::<MockServerBuilder>();
         default::<EmulatorBuilder>();
         eq_hash::<OrderState>();
+    }
+
+    /// The futures that start a mock server or an emulator are `Send`, so a test (or a
+    /// harness) can start one inside `tokio::spawn` or a multi-threaded `block_on`.
+    /// (Made, not polled: no runtime is needed to check their type.)
+    #[test]
+    fn start_futures_are_send() {
+        fn send<T: Send>(_: &T) {}
+        let start = MockServer::builder().start();
+        send(&start);
+        drop(start);
+        let start_on = MockServer::builder().start_on(([127, 0, 0, 1], 0).into());
+        send(&start_on);
+        drop(start_on);
+        let start = Emulator::start();
+        send(&start);
+        drop(start);
+        let configured = Emulator::builder()
+            .configure(|b| b.max_clock_skew(std::time::Duration::from_secs(60)))
+            .start();
+        send(&configured);
+        drop(configured);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

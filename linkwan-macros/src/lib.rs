@@ -41,6 +41,8 @@
 //! emits the item plus `compile_error!`s when something is wrong. Errors accumulate in a
 //! `ctxt::Ctxt`, so every mistake in one item is reported at once.
 
+#![warn(missing_docs)]
+
 mod args;
 mod ast;
 mod attr;

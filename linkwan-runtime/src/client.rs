@@ -332,8 +332,12 @@ impl ClientBuilder {
 
     /// Validates the settings and builds the client (and its connection pool).
     ///
-    /// Fails with [`Error::Config`] when the endpoint or the credentials are missing, or
-    /// the endpoint is not an `http(s)://host[:port][/path]` URL.
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the endpoint or the credentials are missing, the AccessKey
+    /// ID or secret is empty, the endpoint is not an `http(s)://host[:port][/path]` URL
+    /// (user info and a query are refused too), or the `User-Agent` suffix is not a valid
+    /// header value. Its message names the setting, never a secret.
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = self
             .endpoint
@@ -502,10 +506,24 @@ impl Client {
     /// is signed afresh. The future is `Send`.
     ///
     /// A request of its own `RegionId` sends it instead of the client's
-    /// ([`ClientBuilder::region_id`]). It fails with [`Error::InvalidRequest`], and
-    /// nothing is sent, when a param could not be written, when it gives a key twice,
-    /// or when it sets one of the params the client sets on every request (`Action`,
-    /// `Version`, `Timestamp`, the `Signature*` ones, ...).
+    /// ([`ClientBuilder::region_id`]).
+    ///
+    /// # Errors
+    ///
+    /// The last attempt's error, once the [retry policy](crate::retry) gives up (or at
+    /// once for what is never retried):
+    ///
+    /// * [`Error::InvalidRequest`], and nothing is sent, when a param could not be
+    ///   written, when the request gives a key twice, or when it sets one of the params
+    ///   the client sets on every request (`Action`, `Version`, `Timestamp`, the
+    ///   `Signature*` ones, ...);
+    /// * [`Error::Service`] when the service answered with an error body
+    ///   ([`Error::code`] tells which);
+    /// * [`Error::Transport`] when the connection or the exchange failed;
+    /// * [`Error::Timeout`] when the connect timeout, an attempt's timeout or the call's
+    ///   deadline ran out;
+    /// * [`Error::Decode`], [`Error::UnexpectedResponse`] or [`Error::BodyTooLarge`] when
+    ///   the answer could not be read as the response type or as an error body.
     pub fn call<'a, R: RpcRequest>(
         &'a self,
         request: &R,

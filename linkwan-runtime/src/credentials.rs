@@ -52,13 +52,33 @@ impl Credentials {
     /// Reads `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and the
     /// optional `ALIBABA_CLOUD_SECURITY_TOKEN`.
     ///
-    /// Empty variables count as unset. Fails with [`Error::Config`] naming the missing
-    /// variable (never its value).
+    /// Empty variables count as unset.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the AccessKey ID or the secret is unset, naming the missing
+    /// variable (never a value).
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
     /// Like [`from_env`](Self::from_env), reading variables through `lookup`.
+    ///
+    /// ```
+    /// use linkwan_runtime::Credentials;
+    ///
+    /// let vars = [("ALIBABA_CLOUD_ACCESS_KEY_ID", "id"), ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s")];
+    /// let lookup = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+    /// assert_eq!(Credentials::from_lookup(lookup)?.access_key_id(), "id");
+    ///
+    /// let err = Credentials::from_lookup(|_| None).unwrap_err();
+    /// assert_eq!(err.to_string(), "configuration error: ALIBABA_CLOUD_ACCESS_KEY_ID is not set");
+    /// # Ok::<(), linkwan_runtime::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`from_env`](Self::from_env).
     pub fn from_lookup(mut lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, Error> {
         let mut get = |name: &str| lookup(name).filter(|v| !v.is_empty());
         let id = get(ENV_ACCESS_KEY_ID);

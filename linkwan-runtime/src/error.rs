@@ -478,6 +478,7 @@ const SENSITIVE_PARAMS: [&str; 3] = ["AccessKeyId", "SecurityToken", "Signature"
 ///     other => panic!("{other:?}"),
 /// }
 /// ```
+#[must_use]
 pub fn compare_string_to_sign(ours: &str, theirs: &str) -> SignatureMismatch {
     let (ours, theirs) = (ours.trim(), theirs.trim());
     if ours == theirs {
@@ -779,6 +780,14 @@ impl FromStr for ErrorCode {
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// The code's text, as [`as_str`](ErrorCode::as_str): for APIs that take any
+/// `AsRef<str>` (a metrics label, a log field).
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
     }
 }
 

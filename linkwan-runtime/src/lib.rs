@@ -52,8 +52,29 @@
 //! # #[cfg(not(feature = "test-util"))]
 //! # fn main() {}
 //! ```
+//!
+//! # Public dependencies
+//!
+//! Types of these crates appear in this crate's API, so a major version bump of one of
+//! them is a major version bump of this crate (and your code needs the same major
+//! version to name them):
+//!
+//! * `serde` 1: [`RpcRequest::Response`] is `serde::de::DeserializeOwned`, and
+//!   [`response::lenient`] holds `#[serde(with = "...")]` helpers.
+//! * `http` 1: [`response::decode`] takes an `http::StatusCode` and an `http::HeaderMap`;
+//!   the mock server's recorded requests hold their headers as an `http::HeaderMap`.
+//! * `serde_json` 1 and `bytes` 1, with feature `test-util` only: the mock server's
+//!   answers are built from a `serde_json::Value` or `impl Into<bytes::Bytes>`.
+//!
+//! hyper, hyper-util, rustls and tokio are not part of the API: the client hides them, and a
+//! [`TransportError`]'s [`source`](std::error::Error::source) chain holds their errors only
+//! as `dyn Error`. The client (and the mock server) run on a Tokio runtime, with its I/O
+//! and time drivers enabled, as `#[tokio::main]` gives.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![warn(missing_docs)]
+#![warn(missing_docs, missing_debug_implementations)]
+// Every public fallible function says when it fails (C-FAILURE); CI's clippy -D warnings
+// keeps it so.
+#![warn(clippy::missing_errors_doc)]
 // `Error::Service` holds a `ServiceError` by value, with its public fields (a contract):
 // ~230 bytes, moved only on failure, against ~10 µs per call.
 #![allow(clippy::result_large_err)]

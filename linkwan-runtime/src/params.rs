@@ -199,6 +199,7 @@ impl Params {
     }
 
     /// The pairs, by value.
+    #[must_use]
     pub fn into_vec(self) -> Vec<(String, String)> {
         self.iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -209,6 +210,32 @@ impl Params {
 impl fmt::Debug for Params {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+/// Raw `(key, value)` pairs, in order, as [`Params::push`] appends them (C-COLLECT):
+///
+/// ```
+/// use linkwan_runtime::Params;
+///
+/// let mut params: Params = [("OrderId", "123")].into_iter().collect();
+/// params.extend([("Tag.1", String::from("a"))]);
+/// assert_eq!(params.iter().collect::<Vec<_>>(), [("OrderId", "123"), ("Tag.1", "a")]);
+/// ```
+impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut params = Params::new();
+        params.extend(iter);
+        params
+    }
+}
+
+/// Appends raw `(key, value)` pairs, as [`Params::push`] does.
+impl<K: AsRef<str>, V: AsRef<str>> Extend<(K, V)> for Params {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (key, value) in iter {
+            self.push_str(key.as_ref(), value.as_ref());
+        }
     }
 }
 
@@ -464,6 +491,31 @@ impl<T: serde::Serialize> RpcParam for Json<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collects_and_extends_like_push() {
+        let pairs: Vec<(String, String)> = (0..20)
+            .map(|i| (format!("K{i}"), format!("v{i}")))
+            .collect();
+        let mut pushed = Params::new();
+        for (k, v) in &pairs {
+            pushed.push(k.as_str(), v.as_str());
+        }
+        let collected: Params = pairs.iter().cloned().collect();
+        assert_eq!(collected, pushed);
+        assert_eq!(collected.len(), 20);
+        // Extending past the inline pairs, from borrowed pairs and from another list.
+        let mut extended: Params = pairs[..3]
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        extended.extend(pairs[3..10].iter().map(|(k, v)| (k, v)));
+        let rest: Params = pairs[10..].iter().cloned().collect();
+        extended.extend(&rest);
+        assert_eq!(extended, pushed);
+        assert_eq!(extended.into_vec(), pairs);
+        assert!(Params::from_iter(Vec::<(&str, &str)>::new()).is_empty());
+    }
 
     #[test]
     fn lists_are_one_based_and_nest() {

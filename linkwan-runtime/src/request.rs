@@ -26,6 +26,13 @@ impl Method {
     }
 }
 
+/// The method's name, as [`as_str`](Method::as_str).
+impl AsRef<str> for Method {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl std::fmt::Display for Method {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -58,6 +58,12 @@ impl From<Error> for Failure {
 
 /// Decodes a complete response: a 2xx JSON body into `T`, anything else into an error.
 ///
+/// # Errors
+///
+/// [`Error::Service`] for an error body (whatever the status), [`Error::Decode`] for a
+/// 2xx body that is not a `T`, [`Error::UnexpectedResponse`] for any other non-2xx
+/// answer; see the [module docs](self).
+///
 /// ```
 /// use linkwan_runtime::{response::decode, ErrorCode};
 ///
@@ -310,6 +316,7 @@ fn body_request_id(body: &[u8]) -> Option<String> {
 /// A `server string to sign is:` (echoed by `SignatureDoesNotMatch`; it holds the
 /// AccessKey ID and the STS token) is cut after the marker, as in [`ServiceError`]'s
 /// message, even when the body is not an error object (truncated JSON, a page).
+#[must_use]
 pub fn snippet(body: &[u8]) -> String {
     // 4 bytes per char at most: no need to look further.
     let head = &body[..body.len().min(SNIPPET_CHARS * 4)];
@@ -527,6 +534,10 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes an integer from a number or a string.
+        ///
+        /// # Errors
+        ///
+        /// The deserializer's error for anything else, or a number out of `T`'s range.
         pub fn deserialize<'de, D, T>(d: D) -> Result<T, D::Error>
         where
             D: Deserializer<'de>,
@@ -536,6 +547,10 @@ pub mod lenient {
         }
 
         /// Serializes the integer as a number.
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer, T: serde::Serialize>(
             v: &T,
             s: S,
@@ -550,11 +565,19 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes a boolean from a boolean or a string.
+        ///
+        /// # Errors
+        ///
+        /// The deserializer's error for anything but a boolean, `"true"` or `"false"`.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
             d.deserialize_any(BoolVisitor)
         }
 
         /// Serializes the boolean natively.
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
             s.serialize_bool(*v)
         }
@@ -614,6 +637,10 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes an optional integer.
+        ///
+        /// # Errors
+        ///
+        /// As [`super::int::deserialize`], for a value that is not null.
         pub fn deserialize<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
         where
             D: Deserializer<'de>,
@@ -623,6 +650,10 @@ pub mod lenient {
         }
 
         /// Serializes the option natively (`null` or a number).
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer, T: serde::Serialize>(
             v: &Option<T>,
             s: S,
@@ -638,11 +669,19 @@ pub mod lenient {
         use super::*;
 
         /// Deserializes an optional boolean.
+        ///
+        /// # Errors
+        ///
+        /// As [`super::bool::deserialize`], for a value that is not null.
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
             d.deserialize_option(OptionOf(BoolVisitor))
         }
 
         /// Serializes the option natively (`null` or a boolean).
+        ///
+        /// # Errors
+        ///
+        /// The serializer's.
         pub fn serialize<S: Serializer>(v: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
             serde::Serialize::serialize(v, s)
         }

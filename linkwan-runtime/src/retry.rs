@@ -167,6 +167,7 @@ impl RetryPolicy {
     /// HTTP 500, 502 and 504 left to idempotent actions when
     /// [`with_non_idempotent_5xx_retries(false)`](Self::with_non_idempotent_5xx_retries)
     /// says so. This is what the client asks.
+    #[must_use]
     pub fn classify(
         &self,
         error: &Error,
@@ -199,11 +200,13 @@ impl RetryPolicy {
     /// The back-off before retry number `retry` (1 for the first retry): equal jitter
     /// over `min(max_backoff, base_backoff · 2^(retry-1))`, i.e. between half of it and
     /// all of it.
+    #[must_use]
     pub fn backoff(&self, retry: u32) -> Duration {
         self.jittered(self.base_backoff, retry)
     }
 
     /// [`backoff`](Self::backoff) from the throttling base.
+    #[must_use]
     pub fn throttling_backoff(&self, retry: u32) -> Duration {
         self.jittered(self.throttling_base_backoff, retry)
     }
@@ -217,6 +220,7 @@ impl RetryPolicy {
     }
 
     /// The delay before retry number `retry` for `decision`, or `None` to stop.
+    #[must_use]
     pub fn delay(&self, decision: RetryDecision, retry: u32) -> Option<Duration> {
         match decision {
             RetryDecision::Stop => None,
@@ -241,6 +245,7 @@ impl RetryPolicy {
     /// let wait = policy.delay_for(&busy, RetryDecision::Retry, 1).unwrap();
     /// assert!(wait >= Duration::from_millis(50) && wait <= Duration::from_millis(100));
     /// ```
+    #[must_use]
     pub fn delay_for(
         &self,
         error: &Error,
@@ -287,6 +292,7 @@ pub enum RetryDecision {
 /// assert_eq!(classify(&internal, None, false), RetryDecision::Stop);
 /// assert_eq!(classify(&internal, None, true), RetryDecision::Retry);
 /// ```
+#[must_use]
 pub fn classify(error: &Error, retry_after: Option<Duration>, idempotent: bool) -> RetryDecision {
     classify_with(error, retry_after, idempotent, true)
 }

@@ -131,6 +131,7 @@ pub(crate) const ENCODE_TWICE: [Entry; 256] = {
 ///
 /// assert_eq!(percent_encode("a b*c~d/é"), "a%20b%2Ac~d%2F%C3%A9");
 /// ```
+#[must_use]
 pub fn percent_encode(input: &str) -> String {
     let mut encoded = Vec::with_capacity(input.len() * 3);
     let mut out = Encoder::once(&mut encoded);
@@ -148,6 +149,7 @@ pub fn percent_encode(input: &str) -> String {
 /// let q = canonical_query_v1([("Name.2", "b c"), ("Name.10", "a"), ("Empty", "")]);
 /// assert_eq!(q, "Empty=&Name.10=a&Name.2=b%20c");
 /// ```
+#[must_use]
 pub fn canonical_query_v1<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     with_sorted(params, |sorted| {
         let mut query = Vec::with_capacity(encoded_bound(sorted));
@@ -166,6 +168,7 @@ pub fn canonical_query_v1<'a>(params: impl IntoIterator<Item = (&'a str, &'a str
 /// let sts = string_to_sign_v1("GET", [("Timestamp", "2016-02-23T12:46:24Z"), ("Action", "X")]);
 /// assert_eq!(sts, "GET&%2F&Action%3DX%26Timestamp%3D2016-02-23T12%253A46%253A24Z");
 /// ```
+#[must_use]
 pub fn string_to_sign_v1<'a>(
     method: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -189,6 +192,7 @@ pub fn string_to_sign_v1<'a>(
 /// string.
 ///
 /// See the [module docs](self) for an example.
+#[must_use]
 pub fn signature_v1<'a>(
     method: &str,
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
@@ -216,6 +220,7 @@ pub fn signature_v1<'a>(
 ///            %26SignatureVersion%3D1.0%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26";
 /// assert_eq!(sign_string_v1(sts, "testsecret"), "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
 /// ```
+#[must_use]
 pub fn sign_string_v1(string_to_sign: &str, access_key_secret: &str) -> String {
     let mut mac = hmac_sha1(access_key_secret);
     mac.update(string_to_sign.as_bytes());
@@ -223,7 +228,7 @@ pub fn sign_string_v1(string_to_sign: &str, access_key_secret: &str) -> String {
 }
 
 /// A request's canonical query and its signature, from [`sign_v1`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Signed {
     /// The sorted, percent-encoded `k=v&k=v` query, without `Signature`. It is also a
     /// valid `application/x-www-form-urlencoded` body and URL query string.
@@ -248,6 +253,7 @@ impl Signed {
     /// let query = sign_v1("GET", &mut params, "testsecret").into_query();
     /// assert!(query.starts_with("Action=DescribeRegions&Version=2014-05-26&Signature="));
     /// ```
+    #[must_use]
     pub fn into_query(self) -> String {
         // Appended to the `String` as it is: no UTF-8 check of the whole query again.
         let mut q = self.canonical_query;
@@ -295,6 +301,7 @@ impl Signed {
 /// assert_eq!(signed.canonical_query, "Action=DescribeRegions&Version=2014-05-26");
 /// assert_eq!(signed.signature, signature_v1("POST", params, "testsecret"));
 /// ```
+#[must_use]
 pub fn sign_v1(method: &str, params: &mut [(&str, &str)], access_key_secret: &str) -> Signed {
     sign_with_mac(method, params, || hmac_sha1(access_key_secret))
 }
@@ -341,6 +348,7 @@ impl std::fmt::Debug for SigningKey {
 /// `params` sorted in place alike, without keying the HMAC again.
 ///
 /// See [`SigningKey`] for an example.
+#[must_use]
 pub fn sign_v1_with_key(method: &str, params: &mut [(&str, &str)], key: &SigningKey) -> Signed {
     sign_with_mac(method, params, || key.mac.clone())
 }
@@ -1830,7 +1838,7 @@ mod tests {
                     input.reverse();
                 }
                 let mut sorted = input;
-                sign_v1("GET", &mut sorted, "s");
+                let _ = sign_v1("GET", &mut sorted, "s"); // for its sorting in place
                 assert_eq!(sorted, expected, "{input:?}");
                 let mut input: Vec<_> = distinct.clone();
                 input.rotate_left(rotation % distinct.len());
@@ -1838,7 +1846,7 @@ mod tests {
                     input.reverse();
                 }
                 let mut sorted = input.clone();
-                sign_v1("GET", &mut sorted, "s");
+                let _ = sign_v1("GET", &mut sorted, "s");
                 assert_eq!(sorted, expected_distinct, "{input:?}");
             }
         }

@@ -63,11 +63,13 @@ impl MockResponse {
     }
 
     /// A JSON body with the given status, sent as is.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn json(status: u16, value: serde_json::Value) -> Self {
         Self::new(status, Kind::Json(value))
     }
 
     /// A 200 JSON body; a `RequestId` is added when `value` is an object without one.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn ok(mut value: serde_json::Value) -> Self {
         if let Some(obj) = value.as_object_mut() {
             obj.entry("RequestId")
@@ -78,6 +80,7 @@ impl MockResponse {
 
     /// An error body shaped like the platform's: `RequestId`, `HostId`, `Code`, `Message`,
     /// `Recommend`.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn error(status: u16, code: &str, message: &str) -> Self {
         Self::json(
             status,
@@ -92,6 +95,7 @@ impl MockResponse {
     }
 
     /// Raw bytes with the given status and `Content-Type`.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn raw(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
         Self::new(
             status,
@@ -103,11 +107,13 @@ impl MockResponse {
     }
 
     /// Never answers; the connection is held open until the client gives up.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn stall() -> Self {
         Self::new(200, Kind::Stall)
     }
 
     /// Sends the status line, headers and `first` bytes, then stalls the body forever.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn stall_body(status: u16, content_type: &str, first: impl Into<Bytes>) -> Self {
         Self::new(
             status,
@@ -119,12 +125,14 @@ impl MockResponse {
     }
 
     /// Closes the connection without an answer.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn reset() -> Self {
         Self::new(0, Kind::Reset)
     }
 
     /// Streams `len` bytes of filler (`{"a":"aaaa…`), with a `Content-Length` header or
     /// chunked.
+    #[must_use = "a MockResponse does nothing unless a handler returns it"]
     pub fn huge(status: u16, len: u64, with_content_length: bool) -> Self {
         Self::new(
             status,

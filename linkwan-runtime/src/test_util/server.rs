@@ -219,11 +219,27 @@ impl MockServerBuilder {
     }
 
     /// Binds `127.0.0.1` on a free port and serves on the current Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of binding the port.
+    ///
+    /// # Panics
+    ///
+    /// When polled outside a Tokio runtime (it binds with Tokio and spawns the accept loop).
     pub async fn start(self) -> std::io::Result<MockServer> {
         self.start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
     /// Binds `addr` and serves on the current Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error of binding `addr` (in use, not local, not permitted).
+    ///
+    /// # Panics
+    ///
+    /// When polled outside a Tokio runtime (it binds with Tokio and spawns the accept loop).
     pub async fn start_on(self, addr: SocketAddr) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
