@@ -630,3 +630,26 @@ async fn faults_reset_and_huge_and_headers() {
     assert!(server.connections() >= 1);
     assert_eq!(server.request_count(), 3);
 }
+
+/// Headers that carry secrets (the STS token as newer SDKs send it, `Authorization`,
+/// `Cookie`) are kept for the test to read, but a recorded request's `Debug` hides them,
+/// as it hides the `SecurityToken` param.
+#[tokio::test]
+async fn debug_of_a_recorded_request_hides_secret_headers() {
+    let server = server().await;
+    let request = b"GET /?Action=X HTTP/1.1\r\nhost: x\r\nx-acs-security-token: tok-SECRET-1\r\n\
+        Authorization: acs id:SECRET-2\r\ncookie: s=SECRET-3\r\nx-acs-request-id: shown-4\r\n\
+        connection: close\r\n\r\n";
+    raw_status_line(&server, request).await;
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), 1);
+    let headers = &recorded[0].headers;
+    assert_eq!(headers["x-acs-security-token"], "tok-SECRET-1");
+    assert_eq!(headers["authorization"], "acs id:SECRET-2");
+    let shown = format!("{:?} {:#?}", recorded[0], recorded[0]);
+    assert!(!shown.contains("SECRET"), "{shown}");
+    assert!(
+        shown.contains("Sensitive") && shown.contains("shown-4"),
+        "{shown}"
+    );
+}

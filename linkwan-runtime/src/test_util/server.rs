@@ -36,7 +36,9 @@ pub struct MockRequest {
     /// Every param, decoded, query and form body merged (including the common ones and
     /// `Signature`).
     pub params: BTreeMap<String, String>,
-    /// The request headers.
+    /// The request headers. Those that carry secrets (`x-acs-security-token`,
+    /// `Authorization`, `Proxy-Authorization`, `Cookie`) are marked sensitive: readable
+    /// here, shown as `Sensitive` by `Debug`.
     pub headers: HeaderMap,
     /// The AccessKeyId the request was signed with.
     pub access_key_id: String,
@@ -77,7 +79,9 @@ pub struct RecordedRequest {
     pub path: String,
     /// Every param, decoded, including `Signature`.
     pub params: BTreeMap<String, String>,
-    /// The request headers.
+    /// The request headers. Those that carry secrets (`x-acs-security-token`,
+    /// `Authorization`, `Proxy-Authorization`, `Cookie`) are marked sensitive: readable
+    /// here, shown as `Sensitive` by `Debug`.
     pub headers: HeaderMap,
     /// `Ok` when the signature checks passed, else the error code answered.
     pub verified: Result<(), String>,
@@ -398,7 +402,8 @@ impl std::error::Error for Reset {}
 
 async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBody>, Reset> {
     state.request_count.fetch_add(1, Ordering::Relaxed);
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    redact_secret_headers(&mut parts.headers);
     let method = parts.method.as_str().to_owned();
     let too_large = || {
         let answer = MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
@@ -485,6 +490,24 @@ fn error_code(answer: &MockResponse) -> String {
 /// Whether the body is a form: the media type, without its parameters (`; charset=...`),
 /// is `application/x-www-form-urlencoded` in any case, as media types are case-insensitive
 /// (RFC 9110, 8.3.1).
+/// Headers that carry secrets (the STS token newer SDKs send as a header, credentials of
+/// other schemes): marked sensitive, so that `Debug` of a recorded request shows
+/// `Sensitive` instead of their values, as it hides the `SecurityToken` param.
+const SECRET_HEADERS: [&str; 4] = [
+    "x-acs-security-token",
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+];
+
+fn redact_secret_headers(headers: &mut HeaderMap) {
+    for (name, value) in headers.iter_mut() {
+        if SECRET_HEADERS.contains(&name.as_str()) {
+            value.set_sensitive(true);
+        }
+    }
+}
+
 fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(http::header::CONTENT_TYPE)
