@@ -579,7 +579,15 @@ impl Client {
             let mut captured: Option<CaptureConnection> = None;
             let may_cut_connect = kind == TimeoutKind::Attempt
                 && limit < inner.connect_timeout.saturating_add(CONNECT_START_SLACK);
-            let one = self.attempt::<T>(&spec, params, may_cut_connect.then_some(&mut captured));
+            // The offset this attempt is signed with: an `InvalidTimeStamp.Expired` is judged
+            // against it, not against whatever another call has learnt meanwhile.
+            let offset = inner.clock_offset.load(Ordering::Relaxed);
+            let one = self.attempt::<T>(
+                &spec,
+                params,
+                offset,
+                may_cut_connect.then_some(&mut captured),
+            );
             let failure = match tokio::time::timeout_at(expires, one).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(failure)) => failure,
@@ -606,11 +614,13 @@ impl Client {
             };
             // A rejected timestamp with the server's Date: correct the clock, try once more
             // (unless the correction would change nothing: the Date has 1 s resolution).
+            // Calls in flight together were all signed with the old offset: each compares
+            // the Date with the offset it used, so every one of them gets its corrected
+            // retry, not only the first whose answer is read.
             if let Error::Service(se) = &failure.error {
                 if se.code == ErrorCode::InvalidTimeStampExpired && !clock_corrected {
                     if let Some(skew) = se.clock_skew_secs {
-                        let known = inner.clock_offset.load(Ordering::Relaxed);
-                        if skew.abs_diff(known) > 1 {
+                        if skew.abs_diff(offset) > 1 {
                             inner.clock_offset.store(skew, Ordering::Relaxed);
                             clock_corrected = true;
                             continue;
@@ -649,10 +659,15 @@ impl Client {
         }
     }
 
-    /// A fresh nonce and the current (corrected) time, for one attempt, written into
-    /// `stamp`.
+    /// [`stamp_with`](Self::stamp_with) the client's current clock offset.
+    #[cfg(test)]
     fn stamp<'s>(&self, stamp: &'s mut Stamp) -> Stamped<'s> {
-        let offset = self.inner.clock_offset.load(Ordering::Relaxed);
+        self.stamp_with(self.inner.clock_offset.load(Ordering::Relaxed), stamp)
+    }
+
+    /// A fresh nonce and the current time corrected by `offset` seconds, written into
+    /// `stamp`.
+    fn stamp_with<'s>(&self, offset: i64, stamp: &'s mut Stamp) -> Stamped<'s> {
         Stamped {
             timestamp: time::format_timestamp(
                 time::unix_now().saturating_add(offset),
@@ -720,18 +735,20 @@ impl Client {
         }
     }
 
-    /// One attempt: sign, send, read the bounded body, decode. With `capture`, the
-    /// request reports there the connection it is given.
+    /// One attempt: sign (the `Timestamp` corrected by `offset` seconds), send, read the
+    /// bounded body, decode. With `capture`, the request reports there the connection it
+    /// is given.
     async fn attempt<T: serde::de::DeserializeOwned>(
         &self,
         spec: &CallSpec,
         params: &Params,
+        offset: i64,
         capture: Option<&mut Option<CaptureConnection>>,
     ) -> Result<T, AttemptError> {
         let inner = &*self.inner;
         // Kept to sign the same query again should the server dispute the signature.
         let mut buf = Stamp::default();
-        let stamp = self.stamp(&mut buf);
+        let stamp = self.stamp_with(offset, &mut buf);
         let query = self.sign(spec, params, stamp)?;
         let (uri, body, content_type) = match spec.method {
             Method::Get => {
