@@ -815,7 +815,22 @@ impl Client {
                         retry_after: response::retry_after(&parts.headers),
                     });
                 }
-                Err(BodyError::Transport(e)) => return Err(e.into()),
+                // Broken off: a status that is retried by itself (429 and 503 turned the
+                // request away; 500, 502 and 504 as the policy says) is reported, and
+                // retried, as that status with the start of its body, whatever the rest
+                // would have said. Any other keeps the transport error: its body may have
+                // held a permanent code, or a throttling one.
+                Err(BodyError::Transport(e, head)) => {
+                    if !matches!(parts.status.as_u16(), 429 | 500 | 502 | 503 | 504) {
+                        return Err(body_broke_off(e).into());
+                    }
+                    let mut error = response::cut_short(parts.status, &parts.headers, &head);
+                    response::redact_credentials(&mut error, &inner.credentials);
+                    return Err(AttemptError {
+                        error,
+                        retry_after: response::retry_after(&parts.headers),
+                    });
+                }
             };
             return self.decoded(spec, params, stamp, &parts, &bytes);
         }
@@ -835,7 +850,7 @@ impl Client {
                 }
                 .into())
             }
-            Err(BodyError::Transport(e)) => return Err(e.into()),
+            Err(BodyError::Transport(e, _)) => return Err(body_broke_off(e).into()),
         };
         self.decoded(spec, params, stamp, &parts, &bytes)
     }
@@ -885,8 +900,14 @@ enum BodyError {
     /// The body goes past the limit: its first [`response::OVERSIZED_HEAD`] bytes (at
     /// most), to show.
     TooLarge(Bytes),
-    /// The body broke off.
-    Transport(Error),
+    /// The body broke off: why, and the first [`response::OVERSIZED_HEAD`] bytes (at
+    /// most) read before.
+    Transport(hyper::Error, Bytes),
+}
+
+/// The error for a body that broke off: the request was sent.
+fn body_broke_off(e: hyper::Error) -> Error {
+    Error::Transport(TransportError::new(false, e))
 }
 
 /// Reads a whole response body of at most `limit` bytes (more is
@@ -897,25 +918,31 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError>
     let mut first = Bytes::new();
     let mut joined: Vec<u8> = Vec::new();
     let mut total: usize = 0;
+    // The start of what was read, followed by `more`.
+    let head = |first: &Bytes, joined: &[u8], more: &[u8]| -> Bytes {
+        let read = if joined.is_empty() {
+            &first[..]
+        } else {
+            joined
+        };
+        let mut head = Vec::with_capacity(response::OVERSIZED_HEAD);
+        for part in [read, more] {
+            let room = response::OVERSIZED_HEAD - head.len();
+            head.extend_from_slice(&part[..part.len().min(room)]);
+        }
+        head.into()
+    };
     while let Some(frame) = body.frame().await {
-        let frame = frame
-            .map_err(|e| BodyError::Transport(Error::Transport(TransportError::new(false, e))))?;
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) => return Err(BodyError::Transport(e, head(&first, &joined, &[]))),
+        };
         let Ok(data) = frame.into_data() else {
             continue;
         };
         total = total.saturating_add(data.len());
         if total > limit {
-            let read = if joined.is_empty() {
-                &first[..]
-            } else {
-                &joined[..]
-            };
-            let mut head = Vec::with_capacity(response::OVERSIZED_HEAD);
-            for part in [read, &data[..]] {
-                let room = response::OVERSIZED_HEAD - head.len();
-                head.extend_from_slice(&part[..part.len().min(room)]);
-            }
-            return Err(BodyError::TooLarge(head.into()));
+            return Err(BodyError::TooLarge(head(&first, &joined, &data)));
         }
         if joined.is_empty() && first.is_empty() {
             first = data;
