@@ -36,8 +36,9 @@
 //! Defaults: connect timeout 5 s, attempt timeout 10 s (sending the request and reading
 //! the whole response), no whole-call deadline (set one with
 //! [`ClientBuilder::timeout`]; without it a call lasts at most
-//! `max_attempts × (attempt timeout + max back-off)`), response bodies up to 4 MiB,
-//! [`RetryPolicy::default`].
+//! `max_attempts × (attempt timeout + max back-off)`, plus one attempt timeout when an
+//! `InvalidTimeStamp.Expired` makes it correct the clock and try again), response bodies
+//! up to 4 MiB, [`RetryPolicy::default`].
 
 use std::fmt;
 use std::future::Future;
