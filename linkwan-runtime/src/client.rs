@@ -36,8 +36,9 @@
 //! Defaults: connect timeout 5 s, attempt timeout 10 s (sending the request and reading
 //! the whole response), no whole-call deadline (set one with
 //! [`ClientBuilder::timeout`]; without it a call lasts at most
-//! `max_attempts × (attempt timeout + max back-off)`), response bodies up to 4 MiB,
-//! [`RetryPolicy::default`].
+//! `max_attempts × (attempt timeout + max back-off)`, plus one attempt timeout when an
+//! `InvalidTimeStamp.Expired` makes it correct the clock and try again), response bodies
+//! up to 4 MiB, [`RetryPolicy::default`].
 
 use std::fmt;
 use std::future::Future;
@@ -579,7 +580,15 @@ impl Client {
             let mut captured: Option<CaptureConnection> = None;
             let may_cut_connect = kind == TimeoutKind::Attempt
                 && limit < inner.connect_timeout.saturating_add(CONNECT_START_SLACK);
-            let one = self.attempt::<T>(&spec, params, may_cut_connect.then_some(&mut captured));
+            // The offset this attempt is signed with: an `InvalidTimeStamp.Expired` is judged
+            // against it, not against whatever another call has learnt meanwhile.
+            let offset = inner.clock_offset.load(Ordering::Relaxed);
+            let one = self.attempt::<T>(
+                &spec,
+                params,
+                offset,
+                may_cut_connect.then_some(&mut captured),
+            );
             let failure = match tokio::time::timeout_at(expires, one).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(failure)) => failure,
@@ -606,11 +615,13 @@ impl Client {
             };
             // A rejected timestamp with the server's Date: correct the clock, try once more
             // (unless the correction would change nothing: the Date has 1 s resolution).
+            // Calls in flight together were all signed with the old offset: each compares
+            // the Date with the offset it used, so every one of them gets its corrected
+            // retry, not only the first whose answer is read.
             if let Error::Service(se) = &failure.error {
                 if se.code == ErrorCode::InvalidTimeStampExpired && !clock_corrected {
                     if let Some(skew) = se.clock_skew_secs {
-                        let known = inner.clock_offset.load(Ordering::Relaxed);
-                        if skew.abs_diff(known) > 1 {
+                        if skew.abs_diff(offset) > 1 {
                             inner.clock_offset.store(skew, Ordering::Relaxed);
                             clock_corrected = true;
                             continue;
@@ -649,10 +660,15 @@ impl Client {
         }
     }
 
-    /// A fresh nonce and the current (corrected) time, for one attempt, written into
-    /// `stamp`.
+    /// [`stamp_with`](Self::stamp_with) the client's current clock offset.
+    #[cfg(test)]
     fn stamp<'s>(&self, stamp: &'s mut Stamp) -> Stamped<'s> {
-        let offset = self.inner.clock_offset.load(Ordering::Relaxed);
+        self.stamp_with(self.inner.clock_offset.load(Ordering::Relaxed), stamp)
+    }
+
+    /// A fresh nonce and the current time corrected by `offset` seconds, written into
+    /// `stamp`.
+    fn stamp_with<'s>(&self, offset: i64, stamp: &'s mut Stamp) -> Stamped<'s> {
         Stamped {
             timestamp: time::format_timestamp(
                 time::unix_now().saturating_add(offset),
@@ -720,18 +736,20 @@ impl Client {
         }
     }
 
-    /// One attempt: sign, send, read the bounded body, decode. With `capture`, the
-    /// request reports there the connection it is given.
+    /// One attempt: sign (the `Timestamp` corrected by `offset` seconds), send, read the
+    /// bounded body, decode. With `capture`, the request reports there the connection it
+    /// is given.
     async fn attempt<T: serde::de::DeserializeOwned>(
         &self,
         spec: &CallSpec,
         params: &Params,
+        offset: i64,
         capture: Option<&mut Option<CaptureConnection>>,
     ) -> Result<T, AttemptError> {
         let inner = &*self.inner;
         // Kept to sign the same query again should the server dispute the signature.
         let mut buf = Stamp::default();
-        let stamp = self.stamp(&mut buf);
+        let stamp = self.stamp_with(offset, &mut buf);
         let query = self.sign(spec, params, stamp)?;
         let (uri, body, content_type) = match spec.method {
             Method::Get => {
@@ -798,7 +816,22 @@ impl Client {
                         retry_after: response::retry_after(&parts.headers),
                     });
                 }
-                Err(BodyError::Transport(e)) => return Err(e.into()),
+                // Broken off: a status that is retried by itself (429 and 503 turned the
+                // request away; 500, 502 and 504 as the policy says) is reported, and
+                // retried, as that status with the start of its body, whatever the rest
+                // would have said. Any other keeps the transport error: its body may have
+                // held a permanent code, or a throttling one.
+                Err(BodyError::Transport(e, head)) => {
+                    if !matches!(parts.status.as_u16(), 429 | 500 | 502 | 503 | 504) {
+                        return Err(body_broke_off(e).into());
+                    }
+                    let mut error = response::cut_short(parts.status, &parts.headers, &head);
+                    response::redact_credentials(&mut error, &inner.credentials);
+                    return Err(AttemptError {
+                        error,
+                        retry_after: response::retry_after(&parts.headers),
+                    });
+                }
             };
             return self.decoded(spec, params, stamp, &parts, &bytes);
         }
@@ -818,7 +851,7 @@ impl Client {
                 }
                 .into())
             }
-            Err(BodyError::Transport(e)) => return Err(e.into()),
+            Err(BodyError::Transport(e, _)) => return Err(body_broke_off(e).into()),
         };
         self.decoded(spec, params, stamp, &parts, &bytes)
     }
@@ -868,8 +901,14 @@ enum BodyError {
     /// The body goes past the limit: its first [`response::OVERSIZED_HEAD`] bytes (at
     /// most), to show.
     TooLarge(Bytes),
-    /// The body broke off.
-    Transport(Error),
+    /// The body broke off: why, and the first [`response::OVERSIZED_HEAD`] bytes (at
+    /// most) read before.
+    Transport(hyper::Error, Bytes),
+}
+
+/// The error for a body that broke off: the request was sent.
+fn body_broke_off(e: hyper::Error) -> Error {
+    Error::Transport(TransportError::new(false, e))
 }
 
 /// Reads a whole response body of at most `limit` bytes (more is
@@ -880,25 +919,31 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError>
     let mut first = Bytes::new();
     let mut joined: Vec<u8> = Vec::new();
     let mut total: usize = 0;
+    // The start of what was read, followed by `more`.
+    let head = |first: &Bytes, joined: &[u8], more: &[u8]| -> Bytes {
+        let read = if joined.is_empty() {
+            &first[..]
+        } else {
+            joined
+        };
+        let mut head = Vec::with_capacity(response::OVERSIZED_HEAD);
+        for part in [read, more] {
+            let room = response::OVERSIZED_HEAD - head.len();
+            head.extend_from_slice(&part[..part.len().min(room)]);
+        }
+        head.into()
+    };
     while let Some(frame) = body.frame().await {
-        let frame = frame
-            .map_err(|e| BodyError::Transport(Error::Transport(TransportError::new(false, e))))?;
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) => return Err(BodyError::Transport(e, head(&first, &joined, &[]))),
+        };
         let Ok(data) = frame.into_data() else {
             continue;
         };
         total = total.saturating_add(data.len());
         if total > limit {
-            let read = if joined.is_empty() {
-                &first[..]
-            } else {
-                &joined[..]
-            };
-            let mut head = Vec::with_capacity(response::OVERSIZED_HEAD);
-            for part in [read, &data[..]] {
-                let room = response::OVERSIZED_HEAD - head.len();
-                head.extend_from_slice(&part[..part.len().min(room)]);
-            }
-            return Err(BodyError::TooLarge(head.into()));
+            return Err(BodyError::TooLarge(head(&first, &joined, &data)));
         }
         if joined.is_empty() && first.is_empty() {
             first = data;

@@ -67,8 +67,9 @@ pub enum Error {
         request_id: Option<String>,
     },
     /// A non-2xx answer that is not an error body: an HTML page from a gateway, an empty
-    /// body, truncated JSON, JSON without `Code`, or a body over the client's
-    /// `max_response_body` (its snippet then ends in `…`).
+    /// body, truncated JSON, JSON without `Code`, a body over the client's
+    /// `max_response_body`, or the body of a 429, 500, 502, 503 or 504 that the connection
+    /// broke off (the snippet of these two ends in `…`).
     #[error(
         "unexpected HTTP {status} response{} (body: {snippet:?})",
         RequestIdSuffix(request_id.as_deref())

@@ -137,11 +137,22 @@ pub(crate) const OVERSIZED_HEAD: usize = SNIPPET_CHARS * 4;
 /// `head` is the start: [`Error::UnexpectedResponse`] with the status (what the retry
 /// policy goes by) and the start of the body, marked as cut.
 pub(crate) fn oversized(status: StatusCode, headers: &HeaderMap, head: &[u8]) -> Error {
+    partial(status, headers, head, "over the limit")
+}
+
+/// The error for a non-2xx answer whose body broke off (the connection closed or reset
+/// inside it), of which `head` is the start: as [`oversized`].
+pub(crate) fn cut_short(status: StatusCode, headers: &HeaderMap, head: &[u8]) -> Error {
+    partial(status, headers, head, "cut short")
+}
+
+/// [`oversized`] and [`cut_short`]: `why` says what happened to the rest of the body.
+fn partial(status: StatusCode, headers: &HeaderMap, head: &[u8], why: &str) -> Error {
     let snippet = match content_encoding(headers) {
         Some(enc) if std::str::from_utf8(head).is_err() => {
             let shown: String = enc.chars().take(32).collect();
             let cut = if shown.len() < enc.len() { "…" } else { "" };
-            format!("<a body over the limit, of Content-Encoding: {shown}{cut}, not decoded>")
+            format!("<a body {why}, of Content-Encoding: {shown}{cut}, not decoded>")
         }
         _ => {
             let mut text = snippet(head);

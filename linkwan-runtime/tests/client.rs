@@ -527,6 +527,42 @@ async fn clock_skew_is_corrected_once_and_remembered() {
 }
 
 #[tokio::test]
+async fn clock_skew_is_corrected_for_every_call_in_flight() {
+    // Eight calls signed with the uncorrected clock before any answer arrives (one poll
+    // of `join!` signs them all): the first answer to be read teaches the client the
+    // offset, and every other call, whose Expired answer gives the same offset, must
+    // still get its corrected retry (the offset its attempt was signed with was wrong).
+    let server = mock(creds())
+        .clock_offset(3600)
+        .handler(REJECT, |_| ok_reject())
+        .start()
+        .await
+        .unwrap();
+    let client = builder(server.endpoint(), creds())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let c = || client.call(&reject("1"));
+    let all = tokio::join!(c(), c(), c(), c(), c(), c(), c(), c());
+    let all = [all.0, all.1, all.2, all.3, all.4, all.5, all.6, all.7];
+    for (i, result) in all.into_iter().enumerate() {
+        assert!(result.unwrap().success, "call {i}");
+    }
+    let reqs = server.requests();
+    assert_eq!(
+        reqs.len(),
+        16,
+        "one expired and one corrected attempt a call"
+    );
+    let expired = reqs
+        .iter()
+        .filter(|r| r.verified == Err("InvalidTimeStamp.Expired".to_owned()))
+        .count();
+    assert_eq!(expired, 8);
+    assert!((3598..=3602).contains(&client.clock_offset_secs()));
+}
+
+#[tokio::test]
 async fn expired_timestamp_with_agreeing_clocks_is_not_retried() {
     // The handler claims Expired while the server's Date agrees with ours: correcting the
     // clock would change nothing, so the call fails at once and says why.

@@ -652,6 +652,70 @@ async fn connection_reset_mid_body() {
 }
 
 #[tokio::test]
+async fn an_error_answer_cut_mid_body_is_retried_as_its_status_is() {
+    // The status line arrived, then the connection broke inside the body. A 429 or 503
+    // was turned away before processing, whatever its body would have said: retried for
+    // every action, as the retry table says, and reported with its status. A 4xx that
+    // is not 429 may have held a permanent code: the non-idempotent action is not
+    // repeated (the idempotent one is, as after any answer lost mid-way).
+    let cut = |status: u16| {
+        format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nx-acs-request-id: \
+             R-cut\r\nContent-Length: 200\r\n\r\n{{\"RequestId\":\"R-cut\",\"Code\":\"Serv"
+        )
+        .into_bytes()
+    };
+    let ok_reject_bytes = || {
+        let body = r#"{"RequestId":"raw-ok","Success":true}"#;
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    };
+    for status in [429, 503] {
+        for then in [Then::Close, Then::Reset] {
+            // Cut twice, then an answer: three attempts of the non-idempotent action.
+            let server = RawServer::start(move |n| match n {
+                0 | 1 => (cut(status), then),
+                _ => (ok_reject_bytes(), Then::KeepAlive),
+            })
+            .await;
+            let client = builder(server.endpoint()).build().unwrap();
+            let got = client.call(&SEED).await;
+            assert!(got.is_ok(), "{status} {then:?}: {got:?}");
+            assert_eq!(server.requests(), 3, "{status} {then:?}");
+
+            // Cut every time: the last one is reported with its status and request id.
+            let server = RawServer::start(move |_| (cut(status), then)).await;
+            let client = builder(server.endpoint()).build().unwrap();
+            let err = client.call(&SEED).await.unwrap_err();
+            assert_eq!(err.status(), Some(status), "{then:?}: {err:?}");
+            assert_eq!(err.request_id(), Some("R-cut"), "{err:?}");
+            assert!(
+                matches!(&err, Error::UnexpectedResponse { snippet, .. } if snippet.ends_with('…')),
+                "{err:?}"
+            );
+            assert_eq!(server.requests(), 3, "{status} {then:?}");
+            assert_presentable(&err);
+        }
+    }
+    // A 400 cut mid-body (a Throttling or an IllegalOrderStateTransition?): one attempt
+    // of the non-idempotent action, retried for the idempotent one.
+    let server = RawServer::start(move |_| (cut(400), Then::Close)).await;
+    let client = builder(server.endpoint()).build().unwrap();
+    let err = client.call(&SEED).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(t) if !t.is_connect()),
+        "{err:?}"
+    );
+    assert_eq!(server.requests(), 1);
+    let err = client.call(&count()).await.unwrap_err();
+    assert!(matches!(&err, Error::Transport(_)), "{err:?}");
+    assert_eq!(server.requests(), 4);
+}
+
+#[tokio::test]
 async fn chunked_answers_are_read_whole() {
     // The answer in several chunks (several body frames), within the limit and past it.
     const PIECES: [&str; 4] = [r#"{"Request"#, r#"Id":"r-chunked","#, r#""Data""#, ":42}"];
