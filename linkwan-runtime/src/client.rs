@@ -1068,10 +1068,23 @@ fn chain_has_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+thread_local! {
+    /// The nonces' generator, one per thread. It is seeded from the random keys of std's
+    /// `RandomState` (drawn from the operating system once per process), not from
+    /// fastrand's thread-local generator: a program may seed that one (`fastrand::seed`)
+    /// to make its own randomness repeatable, and nonces must never repeat from one run
+    /// to the next (the service refuses a nonce it saw in the last 15 minutes).
+    static NONCES: std::cell::RefCell<fastrand::Rng> = std::cell::RefCell::new({
+        use std::hash::BuildHasher as _;
+        let state = std::collections::hash_map::RandomState::new();
+        fastrand::Rng::with_seed(state.hash_one((std::thread::current().id(), time::unix_now())))
+    });
+}
+
 /// A fresh `SignatureNonce`: 128 random bits as 32 lower-case hex digits.
 fn nonce(buf: &mut [u8; 32]) -> &str {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = fastrand::u128(..).to_be_bytes();
+    let bytes = NONCES.with(|rng| rng.borrow_mut().u128(..)).to_be_bytes();
     for (pair, byte) in buf.chunks_exact_mut(2).zip(bytes) {
         pair[0] = HEX[usize::from(byte >> 4)];
         pair[1] = HEX[usize::from(byte & 0xf)];
@@ -1425,6 +1438,21 @@ mod tests {
         let year: i64 = pairs["Timestamp"][..4].parse().unwrap();
         let now_year = time::civil_from_days(time::unix_now().div_euclid(86_400)).0;
         assert_eq!(year, now_year - 1);
+    }
+
+    /// A program that seeds fastrand's thread-local generator for its own reproducible
+    /// randomness does not make the client's nonces repeat from one run to the next.
+    #[test]
+    fn nonces_do_not_follow_a_seeded_fastrand() {
+        fastrand::seed(7);
+        let first = nonce(&mut [0; 32]).to_owned();
+        fastrand::seed(7);
+        let again = nonce(&mut [0; 32]).to_owned();
+        assert_ne!(first, again);
+        // And not its stream either.
+        fastrand::seed(7);
+        let stream = format!("{:032x}", fastrand::u128(..));
+        assert_ne!(nonce(&mut [0; 32]), stream);
     }
 
     #[test]
