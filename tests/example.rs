@@ -306,6 +306,70 @@ async fn timeout_bounds_a_stalled_server() {
     let run = run_against(&emulator, &["--timeout", "1.5"], None).await;
     let elapsed = started.elapsed();
     let line = single_error_line(&run);
-    assert!(line.contains("timed out"), "{line}");
+    // The whole-call deadline given, not some other timeout.
+    assert!(line.contains("timed out after 1.5s"), "{line}");
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+}
+
+/// Runs the example with `args` and exactly the environment `env`, off the runtime.
+async fn run_with_env(args: Vec<String>, env: Vec<(&'static str, String)>) -> Run {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        run(&args, &env)
+    })
+    .await
+    .expect("the example's thread")
+}
+
+/// The optional `ALIBABA_CLOUD_SECURITY_TOKEN` and `ALIBABA_CLOUD_REGION_ID` are read: an
+/// emulator holding STS credentials takes the call only with the token, and the region
+/// goes out as `RegionId` (`cn-shanghai` when unset).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sts_token_and_region_from_the_environment() {
+    const TOKEN: &str = "CAIS/sts+token=";
+    let creds = Credentials::new("sts-id", "sts-secret").with_security_token(TOKEN);
+    let emulator = Emulator::builder()
+        .credentials(creds)
+        .order("7", OrderState::Pending)
+        .start()
+        .await
+        .unwrap();
+    let args = vec![
+        "--endpoint".to_owned(),
+        emulator.endpoint(),
+        "--order-id".to_owned(),
+        "7".to_owned(),
+    ];
+    let keys = vec![
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "sts-id".to_owned()),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "sts-secret".to_owned()),
+    ];
+
+    // Without the token: the emulator refuses the key, and nothing changes.
+    let run = run_with_env(args.clone(), keys.clone()).await;
+    let line = single_error_line(&run);
+    assert!(
+        line.contains("InvalidSecurityToken.MismatchWithAccessKey"),
+        "{line}"
+    );
+    assert_eq!(emulator.order_state("7"), Some(OrderState::Pending));
+    let sent = emulator.server().requests();
+    let first = sent.last().expect("a request was sent");
+    assert_eq!(first.param("SecurityToken"), None);
+    assert_eq!(first.param("RegionId"), Some("cn-shanghai"));
+
+    // With the token and a region: accepted, both sent.
+    let mut env = keys;
+    env.push(("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN.to_owned()));
+    env.push(("ALIBABA_CLOUD_REGION_ID", "cn-hangzhou".to_owned()));
+    let run = run_with_env(args, env).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    parse_success(&run.stdout);
+    assert_eq!(emulator.order_state("7"), Some(OrderState::Rejected));
+    let sent = emulator.server().requests();
+    let last = sent.last().unwrap();
+    assert!(last.verified.is_ok(), "{:?}", last.verified);
+    assert_eq!(last.param("SecurityToken"), Some(TOKEN));
+    assert_eq!(last.param("RegionId"), Some("cn-hangzhou"));
 }

@@ -68,11 +68,15 @@ async fn success_post_and_get() {
         post.headers["content-type"],
         "application/x-www-form-urlencoded"
     );
-    let ua = post.headers["user-agent"].to_str().unwrap();
-    assert!(
-        ua.starts_with("linkwan-runtime/") && ua.ends_with(" fleet-tool/2"),
-        "{ua}"
-    );
+    // The crate and its version (this test's package is the runtime), then the suffix.
+    for sent in [post, get] {
+        let ua = sent.headers["user-agent"].to_str().unwrap();
+        assert!(
+            ua.starts_with(&format!("linkwan-runtime/{} ", env!("CARGO_PKG_VERSION")))
+                && ua.ends_with(" fleet-tool/2"),
+            "{ua}"
+        );
+    }
     assert_eq!(post.headers["accept"], "application/json");
     assert_eq!((post.path.as_str(), get.path.as_str()), ("/", "/"));
     // Keep-alive: both calls used one pooled connection.
@@ -95,7 +99,12 @@ async fn an_endpoint_with_a_path_gets_the_requests_there() {
         assert!(client.call(&reject("123")).await.unwrap().success);
         // No handler for the count action: the mock answers it with an error, after
         // checking its signature.
-        let _ = client.call(&fuzzy).await;
+        let err = client.call(&fuzzy).await.unwrap_err();
+        assert_eq!(
+            err.code().map(ErrorCode::as_str),
+            Some("InvalidAction.NotFound"),
+            "{err:?}"
+        );
     }
     let seen: Vec<_> = server
         .requests()
@@ -501,6 +510,40 @@ async fn oversized_bodies_are_refused() {
         "{err:?}"
     );
     assert_eq!(server.requests().len(), 2, "never retried");
+}
+
+#[tokio::test]
+async fn a_declared_length_one_past_the_limit_is_refused_and_the_limit_itself_read() {
+    // The limit is inclusive: a body of exactly `LIMIT` bytes is read, one byte more is
+    // refused on its `Content-Length`.
+    const LIMIT: usize = 1000;
+    let body = |len: usize| {
+        let head = r#"{"RequestId":"r","Success":true,"Pad":""#;
+        let body = format!(r#"{head}{}"}}"#, "x".repeat(len - head.len() - 2));
+        assert_eq!(body.len(), len);
+        body
+    };
+    let server = serve(REJECT, move |req| {
+        let len = req.param("OrderId").unwrap().parse().unwrap();
+        MockResponse::raw(200, "application/json", body(len))
+    })
+    .await;
+    let client = builder(server.endpoint(), creds())
+        .max_response_body(LIMIT)
+        .build()
+        .unwrap();
+    assert!(client.call(&reject("1000")).await.unwrap().success);
+    let err = client.call(&reject("1001")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::BodyTooLarge {
+                limit: LIMIT,
+                content_length: Some(1001)
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

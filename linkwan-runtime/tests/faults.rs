@@ -397,8 +397,11 @@ async fn huge_retry_after_is_clamped_to_max_backoff() {
             ),
         )
         .await;
+        // A whole-call deadline far beyond the clamped wait: were the wait not clamped,
+        // the call would end in an error at once instead of sleeping for a day.
         let client = builder(server.endpoint())
             .retry_policy(fast_retries().with_max_backoff(Duration::from_millis(50)))
+            .timeout(Duration::from_secs(30))
             .build()
             .unwrap();
         let start = Instant::now();
@@ -428,6 +431,28 @@ async fn huge_retry_after_is_clamped_to_max_backoff() {
         "{:?}",
         start.elapsed()
     );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_wait_reaching_the_deadline_is_not_taken() {
+    // The server asks for a wait as long as the whole call's deadline: whatever the first
+    // attempt took, waking would be past the deadline, so the call ends at once with the
+    // throttling error (one attempt), never by sleeping into a deadline timeout. The
+    // error's kind tells the two apart; no clock is read.
+    let deadline = Duration::from_secs(3);
+    let server = serve(REJECT, move |_| {
+        MockResponse::error(400, "Throttling.Api", "slow down")
+            .with_header("x-acs-retry-after", &deadline.as_millis().to_string())
+    })
+    .await;
+    let client = builder(server.endpoint())
+        .retry_policy(RetryPolicy::default().with_max_backoff(Duration::from_secs(60)))
+        .timeout(deadline)
+        .build()
+        .unwrap();
+    let err = client.call(&SEED).await.unwrap_err();
+    assert_eq!(err.code(), Some(&ErrorCode::ThrottlingApi), "{err:?}");
     assert_eq!(server.requests().len(), 1);
 }
 

@@ -363,6 +363,16 @@ async fn timestamps_beyond_fifteen_minutes_are_expired() {
     call.ts_offset = -14 * 60;
     call.nonce.push('x');
     assert_eq!(call.send(&server).await.0, 200);
+    // The window is the same ahead of the server's clock.
+    call.ts_offset = 16 * 60;
+    call.nonce.push('y');
+    assert_eq!(
+        call.error(&server).await,
+        (400, "InvalidTimeStamp.Expired".to_owned())
+    );
+    call.ts_offset = 14 * 60;
+    call.nonce.push('z');
+    assert_eq!(call.send(&server).await.0, 200);
 }
 
 #[tokio::test]
