@@ -604,7 +604,10 @@ async fn the_deadline_bounds_attempts_and_backoff() {
         } => assert_eq!(*after, deadline),
         other => assert_eq!(other.code(), Some(&ErrorCode::Throttling), "{other:?}"),
     }
-    assert!(took < deadline + Duration::from_millis(30), "{took:?}");
+    // Less than one 80 ms back-off past the deadline, with room for a loaded machine's
+    // scheduling; `faults::a_wait_reaching_the_deadline_is_not_taken` pins the rule
+    // itself without a clock.
+    assert!(took < deadline + Duration::from_millis(60), "{took:?}");
     let attempts = raw.requests();
     assert!((2..=6).contains(&attempts), "{attempts}");
 
