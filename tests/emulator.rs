@@ -70,6 +70,46 @@ async fn pending_orders_move_once_and_only_once() {
     assert_eq!(emulator.order_state("a"), Some(OrderState::Accepted));
 }
 
+/// Every transition leaves only `Pending`: accepting or cancelling an order that was
+/// already accepted, rejected or cancelled is refused as rejecting one is, and moves
+/// nothing.
+#[tokio::test]
+async fn accept_and_cancel_also_leave_only_pending() {
+    let emulator = Emulator::builder()
+        .order("acc", OrderState::Accepted)
+        .order("rej", OrderState::Rejected)
+        .order("can", OrderState::Cancelled)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&emulator);
+    for (id, state) in [
+        ("acc", OrderState::Accepted),
+        ("rej", OrderState::Rejected),
+        ("can", OrderState::Cancelled),
+    ] {
+        let order_id = id.to_owned();
+        let accept = client
+            .call(&AcceptJoinPermissionAuthOrder {
+                order_id: order_id.clone(),
+            })
+            .await
+            .unwrap_err();
+        let cancel = client
+            .call(&CancelJoinPermissionAuthOrder { order_id })
+            .await
+            .unwrap_err();
+        for err in [accept, cancel] {
+            assert_eq!(
+                err.code(),
+                Some(&ErrorCode::IllegalOrderStateTransition),
+                "{id}: {err}"
+            );
+        }
+        assert_eq!(emulator.order_state(id), Some(state), "{id}");
+    }
+}
+
 #[tokio::test]
 async fn unknown_and_missing_orders() {
     let emulator = Emulator::start().await.unwrap();
