@@ -70,6 +70,8 @@ async fn two_thousand_calls_sixty_four_in_flight() {
         failures.len(),
         &failures[..failures.len().min(5)]
     );
+    // The test's premise, counted by the workers (not a check of the client): all 64
+    // calls were in flight together at some point. What the client is held to follows.
     assert_eq!(most_in_flight.load(Ordering::SeqCst), IN_FLIGHT);
     let reqs = server.requests();
     assert_eq!(reqs.len(), CALLS, "one attempt per call");
