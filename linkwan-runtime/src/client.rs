@@ -65,7 +65,7 @@ use crate::error::{compare_string_to_sign, Error, ErrorCode, TimeoutKind, Transp
 use crate::params::Params;
 use crate::request::{Method, RpcRequest};
 use crate::response::{self, Failure};
-use crate::retry::RetryPolicy;
+use crate::retry::{self, RetryPolicy};
 use crate::sign::{percent_encode, signed_query_v1_with_key, SigningKey};
 use crate::time;
 
@@ -806,15 +806,18 @@ impl Client {
                 Some(_) => limit.min(response::OVERSIZED_HEAD),
                 None => limit,
             };
+            // The status with the start of the body, retried as that status is.
+            let partial = |mut error: Error| {
+                response::redact_credentials(&mut error, &inner.credentials);
+                Err(AttemptError {
+                    error,
+                    retry_after: response::retry_after(&parts.headers),
+                })
+            };
             let bytes = match read_body(body, read_up_to).await {
                 Ok(bytes) if declared.is_none() => bytes,
                 Ok(head) | Err(BodyError::TooLarge(head)) => {
-                    let mut error = response::oversized(parts.status, &parts.headers, &head);
-                    response::redact_credentials(&mut error, &inner.credentials);
-                    return Err(AttemptError {
-                        error,
-                        retry_after: response::retry_after(&parts.headers),
-                    });
+                    return partial(response::oversized(parts.status, &parts.headers, &head));
                 }
                 // Broken off: a status that is retried by itself (429 and 503 turned the
                 // request away; 500, 502 and 504 as the policy says) is reported, and
@@ -822,15 +825,10 @@ impl Client {
                 // would have said. Any other keeps the transport error: its body may have
                 // held a permanent code, or a throttling one.
                 Err(BodyError::Transport(e, head)) => {
-                    if !matches!(parts.status.as_u16(), 429 | 500 | 502 | 503 | 504) {
+                    if !retry::transient_status(parts.status.as_u16()) {
                         return Err(body_broke_off(e).into());
                     }
-                    let mut error = response::cut_short(parts.status, &parts.headers, &head);
-                    response::redact_credentials(&mut error, &inner.credentials);
-                    return Err(AttemptError {
-                        error,
-                        retry_after: response::retry_after(&parts.headers),
-                    });
+                    return partial(response::cut_short(parts.status, &parts.headers, &head));
                 }
             };
             return self.decoded(spec, params, stamp, &parts, &bytes);

@@ -297,6 +297,12 @@ pub fn classify(error: &Error, retry_after: Option<Duration>, idempotent: bool) 
     classify_with(error, retry_after, idempotent, true)
 }
 
+/// Whether an HTTP status says by itself that the attempt may be tried again (429 and
+/// 503 always; 500, 502 and 504 as the policy says), whatever its body would have said.
+pub(crate) fn transient_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
 /// [`classify`], with HTTP 500, 502 and 504 retried for non-idempotent actions only when
 /// `non_idempotent_5xx`.
 fn classify_with(
@@ -316,8 +322,8 @@ fn classify_with(
     // 504 that a gateway or the service failed, most often before the action ran but not
     // certainly (a gateway's 504 may follow a request the service went on to process).
     let by_status = |status: u16| {
-        matches!(status, 429 | 503)
-            || ((idempotent || non_idempotent_5xx) && matches!(status, 500 | 502 | 504))
+        transient_status(status)
+            && (matches!(status, 429 | 503) || idempotent || non_idempotent_5xx)
     };
     match error {
         Error::Service(e) => {
