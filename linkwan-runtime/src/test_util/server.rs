@@ -1,6 +1,6 @@
 //! The loopback server: accept loop, request decoding, dispatch.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use super::clock;
 use super::response::{self, FillerBody, Kind, MockBody, MockResponse, StalledBody};
-use super::verify::Verifier;
+use super::verify::{Nonces, Verifier};
 use crate::Credentials;
 
 /// The largest request body the server reads.
@@ -256,7 +256,7 @@ impl MockServerBuilder {
                     .collect(),
                 max_skew_secs: self.max_skew.as_secs(),
                 clock_offset_secs: self.clock_offset_secs,
-                nonces: Mutex::new(HashSet::new()),
+                nonces: Mutex::new(Nonces::new()),
             },
             verify_signatures: self.verify_signatures,
             handlers: self.handlers,
