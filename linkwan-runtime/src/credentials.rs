@@ -25,7 +25,10 @@ pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
 /// assert!(!shown.contains("ExampleSecret") && !shown.contains("CAIS-token"));
 /// assert_eq!(creds.access_key_id(), "LTAI5tExampleKeyId");
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+///
+/// Two credentials are equal when the ID, the secret and the token all are; the secret
+/// and the token are compared in time that does not depend on where they differ.
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     access_key_secret: Zeroizing<String>,
@@ -113,6 +116,32 @@ impl Credentials {
     }
 }
 
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        let same_token = match (&self.security_token, &other.security_token) {
+            (Some(a), Some(b)) => constant_time_eq(a.as_bytes(), b.as_bytes()),
+            (None, None) => true,
+            _ => false,
+        };
+        // `&`, not `&&`: every part is compared, whichever differs.
+        (self.access_key_id == other.access_key_id)
+            & constant_time_eq(
+                self.access_key_secret.as_bytes(),
+                other.access_key_secret.as_bytes(),
+            )
+            & same_token
+    }
+}
+
+impl Eq for Credentials {}
+
+/// Whether `a` and `b` are equal, in time that depends on their lengths only (not on
+/// where they differ), for comparing secrets.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
@@ -170,6 +199,36 @@ mod tests {
         let err = Credentials::from_lookup(env(&[(ENV_ACCESS_KEY_SECRET, "s3cret")])).unwrap_err();
         assert!(err.to_string().contains(ENV_ACCESS_KEY_ID));
         assert!(!err.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn equality_compares_every_part() {
+        let c = Credentials::new("id", "s3cret").with_security_token("tok");
+        assert_eq!(c, c.clone());
+        assert_ne!(c, Credentials::new("id", "s3cret"));
+        assert_ne!(Credentials::new("id", "s3cret"), c);
+        assert_ne!(
+            c,
+            Credentials::new("id", "s3creT").with_security_token("tok")
+        );
+        assert_ne!(
+            c,
+            Credentials::new("id", "s3cre").with_security_token("tok")
+        );
+        assert_ne!(
+            c,
+            Credentials::new("id", "s3cret").with_security_token("toK")
+        );
+        assert_ne!(
+            c,
+            Credentials::new("iD", "s3cret").with_security_token("tok")
+        );
+        assert_eq!(Credentials::new("", ""), Credentials::new("", ""));
+        assert!(constant_time_eq(b"", b""));
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"\x80", b"\x00"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use super::clock;
 use super::response::MockResponse;
+use crate::credentials::constant_time_eq;
 use crate::sign::{sign_string_v1, string_to_sign_v1};
 use crate::Credentials;
 
@@ -165,10 +166,6 @@ impl Verifier {
         }
         Ok(creds.access_key_id().to_owned())
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
