@@ -13,7 +13,9 @@
 //!   `Code`, `code`, `message`, `requestId`, …) is an [`Error::Service`];
 //!   anything else (an HTML page from a gateway, an empty body, truncated JSON) is an
 //!   [`Error::UnexpectedResponse`] with the status and
-//!   the start of the body.
+//!   the start of the body. Redirects are not followed (a signature is only good for the
+//!   endpoint it was sent to): a 3xx with a `Location` shows
+//!   `<redirect to https://host/path>` (the location without its query) instead.
 //! * The client asks for no `Content-Encoding` and decodes none. A body that a proxy
 //!   compressed anyway (`Content-Encoding: gzip`) cannot be read: the error says so, and
 //!   shows `<N bytes of Content-Encoding: gzip, not decoded>` instead of the bytes.
@@ -121,7 +123,8 @@ pub(crate) fn decode_inner<T: DeserializeOwned>(
         Err(service_error(status, headers, body).unwrap_or_else(|| {
             Error::UnexpectedResponse {
                 status: status.as_u16(),
-                snippet: body_snippet(body, content_encoding(headers)),
+                snippet: redirect_snippet(status, headers)
+                    .unwrap_or_else(|| body_snippet(body, content_encoding(headers))),
                 request_id: header_request_id(headers),
             }
             .into()
@@ -179,6 +182,20 @@ fn content_encoding(headers: &HeaderMap) -> Option<&str> {
         .ok()?
         .trim();
     (!value.is_empty() && !value.eq_ignore_ascii_case("identity")).then_some(value)
+}
+
+/// For a redirect (a 3xx with a `Location`), `<redirect to LOCATION>`, the location
+/// without its query or fragment (a redirect of a GET may echo the signed query, with the
+/// AccessKey ID and the STS token). The client does not follow redirects (a signature is
+/// only good for the endpoint it was sent to), and where the answer points is what tells
+/// a user how to fix the endpoint (`http` for `https`, another region's host).
+fn redirect_snippet(status: StatusCode, headers: &HeaderMap) -> Option<String> {
+    if !status.is_redirection() {
+        return None;
+    }
+    let location = String::from_utf8_lossy(headers.get(http::header::LOCATION)?.as_bytes());
+    let target = location.split(['?', '#']).next().unwrap_or_default().trim();
+    (!target.is_empty()).then(|| snippet(format!("<redirect to {target}>").as_bytes()))
 }
 
 /// [`snippet`] of `body`, or, for a body under a `Content-Encoding` that is not text
@@ -727,6 +744,62 @@ mod tests {
         ("NotResourceOwner", "You are not authorized to use this resource."),
         ("IllegalOrderStateTransition", "The order status conversion is invalid."),
     ];
+
+    #[test]
+    fn redirects_say_where_they_point_without_the_query() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::LOCATION,
+            http::HeaderValue::from_static(
+                "https://linkwan.cn-shanghai.aliyuncs.com/?AccessKeyId=LTAI5tExampleKeyId&SecurityToken=CAIS#f",
+            ),
+        );
+        for status in [301, 302, 307, 308] {
+            let e = err(status, &headers, b"<html>Moved</html>");
+            let Error::UnexpectedResponse { snippet, .. } = &e else {
+                panic!("{e:?}");
+            };
+            assert_eq!(
+                snippet,
+                "<redirect to https://linkwan.cn-shanghai.aliyuncs.com/>"
+            );
+            assert!(!e.to_string().contains("LTAI") && !e.to_string().contains("CAIS"));
+            assert_eq!(e.status(), Some(status));
+        }
+        // Without a usable Location, or outside 3xx, the body as before.
+        for (status, location) in [(301, None), (301, Some("?x=1")), (400, Some("https://a/"))] {
+            let mut headers = HeaderMap::new();
+            if let Some(l) = location {
+                headers.insert(
+                    http::header::LOCATION,
+                    http::HeaderValue::from_str(l).unwrap(),
+                );
+            }
+            let Error::UnexpectedResponse { snippet, .. } = err(status, &headers, b"moved") else {
+                panic!("{status}");
+            };
+            assert_eq!(snippet, "moved");
+        }
+        // A long or non-UTF-8 location is bounded and shown lossily.
+        let long = format!("https://h/{}", "p".repeat(1000));
+        headers.insert(
+            http::header::LOCATION,
+            http::HeaderValue::from_str(&long).unwrap(),
+        );
+        let Error::UnexpectedResponse { snippet, .. } = err(302, &headers, b"") else {
+            panic!();
+        };
+        assert!(snippet.starts_with("<redirect to https://h/ppp") && snippet.ends_with('…'));
+        assert_eq!(snippet.chars().count(), SNIPPET_CHARS + 1);
+        headers.insert(
+            http::header::LOCATION,
+            http::HeaderValue::from_bytes(b"https://h/\xff").unwrap(),
+        );
+        let Error::UnexpectedResponse { snippet, .. } = err(302, &headers, b"") else {
+            panic!();
+        };
+        assert_eq!(snippet, "<redirect to https://h/\u{fffd}>");
+    }
 
     #[test]
     fn success_decodes() {

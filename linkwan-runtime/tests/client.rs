@@ -413,6 +413,28 @@ async fn gateway_503_then_success() {
 }
 
 #[tokio::test]
+async fn a_redirect_is_reported_with_where_it_points_and_not_followed() {
+    // Say an `http` endpoint that the platform redirects to `https`, echoing the query.
+    let server = serve(REJECT, |req| {
+        let location = format!("https://linkwan.example/?AccessKeyId={}", req.access_key_id);
+        MockResponse::raw(301, "text/html", "<html>Moved Permanently</html>")
+            .with_header("Location", &location)
+    })
+    .await;
+    let err = client(&server).call(&reject("1")).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::UnexpectedResponse { status: 301, snippet, .. } if snippet == "<redirect to https://linkwan.example/>"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("<redirect to https://linkwan.example/>"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 1, "neither followed nor retried");
+}
+
+#[tokio::test]
 async fn undecodable_success_body() {
     let server = serve(REJECT, |_| {
         MockResponse::ok(json!({ "Success": "perhaps" }))
