@@ -103,8 +103,13 @@ fn parse_args(mut args: impl Iterator<Item = std::ffi::OsString>) -> Result<Pars
                     ));
                 }
                 // Longer than a `Duration` holds (about 584 billion years): no deadline
-                // that could ever be reached, so the longest there is.
-                out.timeout = Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
+                // that could ever be reached, so the longest there is; under a
+                // nanosecond, the shortest there is (a zero limit is a config error).
+                out.timeout = Some(
+                    Duration::try_from_secs_f64(secs)
+                        .unwrap_or(Duration::MAX)
+                        .max(Duration::from_nanos(1)),
+                );
             }
             other => return Err(format!("unexpected argument {other:?}")),
         }

@@ -183,6 +183,15 @@ fn help_usage_and_missing_credentials() {
         assert_eq!(ok.code, 0, "{long}: {}", ok.stderr);
         parse_success(&ok.stdout);
     }
+    // And however short: under a nanosecond is the shortest deadline there is (the
+    // client refuses a zero one as a configuration error), so the call times out.
+    let short = run(&["--timeout", "1e-12"], &[]);
+    assert_eq!(short.code, 1, "{}", short.stderr);
+    assert!(
+        short.stderr.contains("error: the call timed out after 1ns"),
+        "{}",
+        short.stderr
+    );
     let no_creds = run(&["--endpoint", "http://127.0.0.1:9"], &[]);
     let line = single_error_line(&no_creds);
     assert!(line.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{line}");

@@ -291,6 +291,7 @@ impl ClientBuilder {
     /// handshake (default 5 s). Nothing is sent until it is done, so running out of it
     /// (or of the attempt timeout, while still connecting) is a
     /// [`TimeoutKind::Connect`], retried for every action.
+    /// Zero is refused by [`build`](Self::build).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -298,6 +299,7 @@ impl ClientBuilder {
 
     /// The limit on one attempt: sending the request and reading the whole response
     /// (default 10 s).
+    /// Zero is refused by [`build`](Self::build).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self
@@ -305,6 +307,7 @@ impl ClientBuilder {
 
     /// The deadline of a whole call, retries and back-off included (default: none; each
     /// attempt is still bounded by the attempt timeout and attempts are bounded in number).
+    /// Zero is refused by [`build`](Self::build).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -351,6 +354,17 @@ impl ClientBuilder {
             return Err(Error::Config(
                 "the AccessKey ID and secret must not be empty".into(),
             ));
+        }
+        // A zero limit could only ever time out (or, polled once first, send a request
+        // and drop its answer): a mistake, said here rather than on every call.
+        for (name, limit) in [
+            ("connect_timeout", self.connect_timeout),
+            ("attempt_timeout", self.attempt_timeout),
+            ("timeout", self.timeout),
+        ] {
+            if limit == Some(Duration::ZERO) {
+                return Err(Error::Config(format!("{name} must be more than zero")));
+            }
         }
         let user_agent = match &self.user_agent {
             Some(suffix) => {
@@ -1153,6 +1167,35 @@ mod tests {
         fn write_params(&self, params: &mut Params) {
             params.insert("OrderId", "12 3*");
         }
+    }
+
+    #[test]
+    fn zero_time_limits_are_refused() {
+        let builder = || {
+            Client::builder()
+                .endpoint("http://127.0.0.1:9")
+                .credentials(creds())
+        };
+        type Set = fn(ClientBuilder) -> ClientBuilder;
+        let cases: [(&str, Set); 3] = [
+            ("connect_timeout", |b| b.connect_timeout(Duration::ZERO)),
+            ("attempt_timeout", |b| b.attempt_timeout(Duration::ZERO)),
+            ("timeout", |b| b.timeout(Duration::ZERO)),
+        ];
+        for (name, zero) in cases {
+            let err = zero(builder()).build().unwrap_err();
+            assert!(
+                matches!(&err, Error::Config(m) if m == &format!("{name} must be more than zero")),
+                "{err:?}"
+            );
+        }
+        let tiny = Duration::from_nanos(1);
+        builder()
+            .connect_timeout(tiny)
+            .attempt_timeout(tiny)
+            .timeout(tiny)
+            .build()
+            .unwrap();
     }
 
     #[test]
