@@ -271,6 +271,50 @@ impl TransportError {
     pub fn request_may_have_been_sent(&self) -> bool {
         !self.connect
     }
+
+    /// Whether the TLS handshake failed for a reason another attempt does not change: a
+    /// certificate that does not verify (or none), nothing in common to agree on, or the
+    /// server refusing with a handshake, version, name, access or certificate alert. (A
+    /// connection closed or garbled mid-handshake is not one of these.)
+    pub(crate) fn is_tls_refusal(&self) -> bool {
+        use rustls::AlertDescription as A;
+        let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&*self.source);
+        while let Some(e) = next {
+            if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+                return match tls {
+                    rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::PeerIncompatible(_) => true,
+                    rustls::Error::AlertReceived(alert) => matches!(
+                        alert,
+                        A::HandshakeFailure
+                            | A::ProtocolVersion
+                            | A::InsufficientSecurity
+                            | A::UnrecognisedName
+                            | A::AccessDenied
+                            | A::BadCertificate
+                            | A::UnsupportedCertificate
+                            | A::CertificateRevoked
+                            | A::CertificateExpired
+                            | A::CertificateUnknown
+                            | A::UnknownCA
+                            | A::CertificateRequired
+                    ),
+                    _ => false,
+                };
+            }
+            // rustls' error reaches us inside an `io::Error` (inside another, from the
+            // connector), and an `io::Error`'s `source()` skips the error it wraps.
+            next = match e
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
+                Some(inner) => Some(inner),
+                None => e.source(),
+            };
+        }
+        false
+    }
 }
 
 /// An error answered by the service: an Aliyun error body (`RequestId`, `HostId`, `Code`,

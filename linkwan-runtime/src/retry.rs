@@ -21,6 +21,7 @@
 //! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
 //! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions (an answer broken off after a 429 or 5xx status line is retried as that status) |
 //! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized 2xx bodies | never |
+//! | a TLS handshake refused: a certificate that does not verify, no version or cipher in common, a handshake or certificate alert from the server | never (a connection closed mid-handshake is an ordinary connection failure) |
 //!
 //! Separately, an `InvalidTimeStamp.Expired` answered with a `Date` header makes the
 //! client record the clock offset and try once more with a corrected `Timestamp`, even
@@ -345,7 +346,7 @@ fn classify_with(
             Some(d) => RetryDecision::RetryAfter(d),
             None => retry_if(by_status(*status)),
         },
-        Error::Transport(t) => retry_if(t.is_connect() || idempotent),
+        Error::Transport(t) => retry_if(!t.is_tls_refusal() && (t.is_connect() || idempotent)),
         Error::Timeout { kind, .. } => match kind {
             TimeoutKind::Connect => RetryDecision::Retry,
             TimeoutKind::Attempt => retry_if(idempotent),
@@ -523,6 +524,33 @@ mod tests {
         assert_eq!(classify(&connect, None, false), RetryDecision::Retry);
         assert_eq!(classify(&sent, None, false), RetryDecision::Stop);
         assert_eq!(classify(&sent, None, true), RetryDecision::Retry);
+        // A refused handshake (rustls' error inside the connector's `io::Error`s), for
+        // any action; a garbled one is a connection failure like any other.
+        let tls = |e: rustls::Error| {
+            let inner = std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+            Error::Transport(TransportError::new(true, std::io::Error::other(inner)))
+        };
+        let refused = [
+            tls(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            )),
+            tls(rustls::Error::NoCertificatesPresented),
+            tls(rustls::Error::AlertReceived(
+                rustls::AlertDescription::ProtocolVersion,
+            )),
+        ];
+        for e in &refused {
+            assert_eq!(classify(e, None, false), RetryDecision::Stop, "{e}");
+            assert_eq!(classify(e, None, true), RetryDecision::Stop, "{e}");
+        }
+        for e in [
+            tls(rustls::Error::AlertReceived(
+                rustls::AlertDescription::InternalError,
+            )),
+            tls(rustls::Error::DecryptError),
+        ] {
+            assert_eq!(classify(&e, None, false), RetryDecision::Retry, "{e}");
+        }
         let t = |kind| Error::Timeout {
             kind,
             after: Duration::from_secs(1),
