@@ -61,9 +61,7 @@ pub enum Error {
         /// serde's message.
         message: String,
         /// The start of the body (at most 256 characters), or what it is when it is
-        /// compressed (`<N bytes of Content-Encoding: gzip, not decoded>`); for a
-        /// redirect (not followed), where it points, without a query:
-        /// `<redirect to https://host/path>`.
+        /// compressed (`<N bytes of Content-Encoding: gzip, not decoded>`).
         snippet: String,
         /// The `RequestId` of the body, or of the `x-acs-request-id` header.
         request_id: Option<String>,
