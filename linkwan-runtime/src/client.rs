@@ -319,7 +319,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long an idle pooled connection is kept (hyper's default: 90 s).
+    /// How long an idle pooled connection is kept (hyper's default: 90 s; `Duration::MAX`
+    /// keeps it as long as the server does).
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = Some(timeout);
         self
@@ -386,7 +387,10 @@ impl ClientBuilder {
         let mut pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
         pool.timer(TokioTimer::new()).pool_timer(TokioTimer::new());
         if let Some(idle) = self.pool_idle_timeout {
-            pool.pool_idle_timeout(idle);
+            // hyper-util's idle sweep adds the timeout to `Instant::now()` unchecked, in a
+            // task of its own: one too long to represent (`Duration::MAX`, "keep them")
+            // panicked there. Past `FOREVER` it makes no difference.
+            pool.pool_idle_timeout(idle.min(FOREVER));
         }
         if let Some(max) = self.pool_max_idle_per_host {
             pool.pool_max_idle_per_host(max);
@@ -1018,12 +1022,14 @@ fn unique_keys(
     }))
 }
 
+/// As good as forever (30 years): what a duration too long to represent stands for.
+const FOREVER: Duration = Duration::from_secs(86_400 * 365 * 30);
+
 /// When an attempt started at `now` and allowed `limit` runs out: as `tokio::time::timeout`
-/// computes it, a limit too long to represent lasting as good as forever (30 years).
+/// computes it, a limit too long to represent lasting [`FOREVER`].
 fn expiry(now: Instant, limit: Duration) -> Instant {
-    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
     now.checked_add(limit)
-        .or_else(|| now.checked_add(FAR))
+        .or_else(|| now.checked_add(FOREVER))
         .unwrap_or(now)
 }
 

@@ -1,7 +1,8 @@
 //! A call dropped at any of its await points (connecting, sending, waiting for the
 //! answer, reading its body, sleeping between attempts), or the task running it aborted,
 //! leaves the client as it was: nothing panics, no task is left behind, and the next
-//! call on the same client succeeds.
+//! call on the same client succeeds. Nor does any setting make the client's background
+//! tasks panic.
 //!
 //! Panics in a task are swallowed by the runtime, so this binary (its own file, for that
 //! reason) records every panic with a hook, by thread: each test runs its runtimes on
@@ -235,6 +236,28 @@ fn aborted_call_tasks_leave_the_client_working() {
         }
         let alive = tasks_settle_to(base + TASK_SLACK).await;
         assert!(alive <= base + TASK_SLACK, "{alive} tasks, {base} before");
+    });
+    assert_no_panics(&test);
+}
+
+/// "Keep idle connections forever": hyper-util's idle sweep, started once a connection
+/// goes back to the pool, adds the timeout to `Instant::now()` unchecked, so
+/// `Duration::MAX` panicked in that task ("overflow when adding duration to instant"),
+/// which aborts a program built with `panic = "abort"`.
+#[test]
+fn an_endless_pool_idle_timeout_does_not_panic() {
+    let test = record_panics();
+    let (_server_rt, server) = server(&test);
+    client_runtime(&test, false).block_on(async {
+        let client = builder(server.endpoint(), creds())
+            .pool_idle_timeout(Duration::MAX)
+            .build()
+            .unwrap();
+        still_works(&client, "a first call").await;
+        // The sweep runs once the connection is idle.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        still_works(&client, "a pause").await;
+        assert_eq!(server.connections(), 1, "the idle connection is reused");
     });
     assert_no_panics(&test);
 }
