@@ -123,9 +123,11 @@ fn client_runtime(test: &str, multi_thread: bool) -> Runtime {
 }
 
 /// A client making two attempts a call, with a back-off (20 ms) long enough to be
-/// dropped in.
-fn client(server: &MockServer) -> Client {
+/// dropped in; unless `pooled`, it keeps no idle connection, so that every call connects
+/// (and is dropped while connecting too).
+fn client(server: &MockServer, pooled: bool) -> Client {
     builder(server.endpoint(), creds())
+        .pool_max_idle_per_host(if pooled { usize::MAX } else { 0 })
         .retry_policy(
             RetryPolicy::default()
                 .with_max_attempts(2)
@@ -167,42 +169,49 @@ fn drop_at_every_await_point(multi_thread: bool) {
     let test = record_panics();
     let (_server_rt, server) = server(&test);
     client_runtime(&test, multi_thread).block_on(async {
-        let client = client(&server);
-        still_works(&client, "nothing").await;
-        let base = Handle::current().metrics().num_alive_tasks();
-        for order_id in ["slow", "throttled"] {
-            let mut finished_after = None;
-            for polls in 0..12 {
-                let future = Box::pin(client.call(&reject(order_id)));
-                let finished = DropAfter {
-                    future,
-                    left: polls,
-                }
-                .await;
-                if finished && finished_after.is_none() {
-                    finished_after = Some(polls);
-                }
-                still_works(&client, &format!("{order_id} dropped after {polls} polls")).await;
-            }
-            // The drops covered the whole call, up to where it finishes.
-            let finished_after = finished_after.expect("a call finishes within 12 polls");
-            if order_id == "throttled" {
-                // Two attempts and the back-off between them: at least three points.
-                assert!(finished_after >= 3, "{order_id}: {finished_after} polls");
-            }
+        for pooled in [true, false] {
+            dropped_calls(&client(&server, pooled)).await;
         }
-        // Mid-body: the head of the body read, the rest never coming.
-        for ms in [1, 3, 10, 30] {
-            let cut =
-                tokio::time::timeout(Duration::from_millis(ms), client.call(&reject("stalled")))
-                    .await;
-            assert!(cut.is_err(), "a stalled body cannot finish");
-            still_works(&client, &format!("a stalled body dropped after {ms} ms")).await;
-        }
-        let alive = tasks_settle_to(base + TASK_SLACK).await;
-        assert!(alive <= base + TASK_SLACK, "{alive} tasks, {base} before");
     });
     assert_no_panics(&test);
+}
+
+/// Calls on `client` dropped after every number of polls until they finish (waiting for
+/// the answer, or throttled and sleeping before the second attempt), and with a stalled
+/// body, each followed by calls that must succeed; then no task is left behind.
+async fn dropped_calls(client: &Client) {
+    still_works(client, "nothing").await;
+    let base = Handle::current().metrics().num_alive_tasks();
+    for order_id in ["slow", "throttled"] {
+        let mut finished_after = None;
+        for polls in 0..12 {
+            let future = Box::pin(client.call(&reject(order_id)));
+            let finished = DropAfter {
+                future,
+                left: polls,
+            }
+            .await;
+            if finished && finished_after.is_none() {
+                finished_after = Some(polls);
+            }
+            still_works(client, &format!("{order_id} dropped after {polls} polls")).await;
+        }
+        // The drops covered the whole call, up to where it finishes.
+        let finished_after = finished_after.expect("a call finishes within 12 polls");
+        if order_id == "throttled" {
+            // Two attempts and the back-off between them: at least three points.
+            assert!(finished_after >= 3, "{order_id}: {finished_after} polls");
+        }
+    }
+    // Mid-body: the head of the body read, the rest never coming.
+    for ms in [1, 3, 10, 30] {
+        let cut =
+            tokio::time::timeout(Duration::from_millis(ms), client.call(&reject("stalled"))).await;
+        assert!(cut.is_err(), "a stalled body cannot finish");
+        still_works(client, &format!("a stalled body dropped after {ms} ms")).await;
+    }
+    let alive = tasks_settle_to(base + TASK_SLACK).await;
+    assert!(alive <= base + TASK_SLACK, "{alive} tasks, {base} before");
 }
 
 #[test]
@@ -220,7 +229,7 @@ fn aborted_call_tasks_leave_the_client_working() {
     let test = record_panics();
     let (_server_rt, server) = server(&test);
     client_runtime(&test, true).block_on(async {
-        let client = client(&server);
+        let client = client(&server, true);
         still_works(&client, "nothing").await;
         let base = Handle::current().metrics().num_alive_tasks();
         for i in 0..30u64 {
