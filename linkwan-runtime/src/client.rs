@@ -61,7 +61,9 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 
 use crate::credentials::Credentials;
-use crate::error::{compare_string_to_sign, Error, ErrorCode, TimeoutKind, TransportError};
+use crate::error::{
+    compare_string_to_sign, Clip, Error, ErrorCode, TimeoutKind, TransportError, MAX_SHOWN_NAME,
+};
 use crate::params::Params;
 use crate::request::{Method, RpcRequest};
 use crate::response::{self, Failure};
@@ -1012,6 +1014,8 @@ fn unique_keys(
         return Ok(());
     };
     let clients = matches!(key, "Signature" | "SecurityToken") || common.iter().any(|p| p.0 == key);
+    // A key can be any length: the message shows as much of it as of a server's names.
+    let key = Clip(key, MAX_SHOWN_NAME);
     Err(Error::InvalidRequest(if clients {
         format!(
             "param `{key}` is the client's to set (from its credentials and settings, or \
