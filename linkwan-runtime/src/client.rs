@@ -61,7 +61,9 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use tokio::time::Instant;
 
 use crate::credentials::Credentials;
-use crate::error::{compare_string_to_sign, Error, ErrorCode, TimeoutKind, TransportError};
+use crate::error::{
+    compare_string_to_sign, Clip, Error, ErrorCode, TimeoutKind, TransportError, MAX_SHOWN_NAME,
+};
 use crate::params::Params;
 use crate::request::{Method, RpcRequest};
 use crate::response::{self, Failure};
@@ -322,7 +324,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long an idle pooled connection is kept (hyper's default: 90 s).
+    /// How long an idle pooled connection is kept (hyper's default: 90 s; `Duration::MAX`
+    /// keeps it as long as the server does).
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = Some(timeout);
         self
@@ -400,7 +403,10 @@ impl ClientBuilder {
         let mut pool = hyper_util::client::legacy::Client::builder(TokioExecutor::new());
         pool.timer(TokioTimer::new()).pool_timer(TokioTimer::new());
         if let Some(idle) = self.pool_idle_timeout {
-            pool.pool_idle_timeout(idle);
+            // hyper-util's idle sweep adds the timeout to `Instant::now()` unchecked, in a
+            // task of its own: one too long to represent (`Duration::MAX`, "keep them")
+            // panicked there. Past `FOREVER` it makes no difference.
+            pool.pool_idle_timeout(idle.min(FOREVER));
         }
         if let Some(max) = self.pool_max_idle_per_host {
             pool.pool_max_idle_per_host(max);
@@ -1022,6 +1028,8 @@ fn unique_keys(
         return Ok(());
     };
     let clients = matches!(key, "Signature" | "SecurityToken") || common.iter().any(|p| p.0 == key);
+    // A key can be any length: the message shows as much of it as of a server's names.
+    let key = Clip(key, MAX_SHOWN_NAME);
     Err(Error::InvalidRequest(if clients {
         format!(
             "param `{key}` is the client's to set (from its credentials and settings, or \
@@ -1032,12 +1040,14 @@ fn unique_keys(
     }))
 }
 
+/// As good as forever (30 years): what a duration too long to represent stands for.
+const FOREVER: Duration = Duration::from_secs(86_400 * 365 * 30);
+
 /// When an attempt started at `now` and allowed `limit` runs out: as `tokio::time::timeout`
-/// computes it, a limit too long to represent lasting as good as forever (30 years).
+/// computes it, a limit too long to represent lasting [`FOREVER`].
 fn expiry(now: Instant, limit: Duration) -> Instant {
-    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
     now.checked_add(limit)
-        .or_else(|| now.checked_add(FAR))
+        .or_else(|| now.checked_add(FOREVER))
         .unwrap_or(now)
 }
 

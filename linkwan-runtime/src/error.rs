@@ -105,12 +105,12 @@ pub enum Error {
 /// that `Display` shows; the fields keep all of it.
 const MAX_SHOWN_MESSAGE: usize = 1024;
 /// The most chars of a code, request ID or param name that `Display` shows (real ones
-/// are under 64).
-const MAX_SHOWN_NAME: usize = 128;
+/// are under 64); a param name the client refuses is clipped to it too.
+pub(crate) const MAX_SHOWN_NAME: usize = 128;
 
 /// Shows at most `.1` chars of `.0`, with `…` when cut, so that text from the server
 /// (a 4 MiB `Message`, say) keeps an error's `Display` one bounded line.
-struct Clip<'a>(&'a str, usize);
+pub(crate) struct Clip<'a>(pub(crate) &'a str, pub(crate) usize);
 
 impl fmt::Display for Clip<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

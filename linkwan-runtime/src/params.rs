@@ -157,9 +157,11 @@ impl Params {
         value.write_param(name, self);
     }
 
-    /// Records that the param `name` could not be written; the first error is kept.
+    /// Records that the param `name` could not be written; the first error is kept (with
+    /// `name` clipped, should it be long).
     pub fn record_error(&mut self, name: &str, error: impl fmt::Display) {
         if self.error.is_none() {
+            let name = crate::error::Clip(name, crate::error::MAX_SHOWN_NAME);
             self.error = Some(format!("param `{name}`: {error}"));
         }
     }

@@ -799,3 +799,46 @@ async fn a_key_given_twice_is_refused_before_sending() {
     }
     assert_eq!(server.request_count(), 0, "nothing was sent");
 }
+
+/// A refused key is named in the error, clipped as the names from the server are: a
+/// 1 MiB key given twice (or one that cannot be written) does not make a 1 MiB message.
+#[tokio::test]
+async fn a_refused_key_is_named_within_a_bounded_message() {
+    struct Failing;
+    impl serde::Serialize for Failing {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no"))
+        }
+    }
+    struct Long(String, bool);
+    impl linkwan_runtime::RpcRequest for Long {
+        type Response = serde_json::Value;
+        const ACTION: &'static str = "DescribeThings";
+        const VERSION: &'static str = "2014-05-26";
+        fn write_params(&self, params: &mut linkwan_runtime::Params) {
+            params.push(self.0.as_str(), "a");
+            if self.1 {
+                params.insert(&self.0, &linkwan_runtime::params::Json(Failing));
+            } else {
+                params.push(self.0.as_str(), "b");
+            }
+        }
+    }
+    let server = serve("DescribeThings", |_| MockResponse::ok(json!({}))).await;
+    let client = client(&server);
+    let key = "K".repeat(1 << 20);
+    for (cannot_write, wanted) in [(false, "is given twice"), (true, "cannot serialize")] {
+        match client.call(&Long(key.clone(), cannot_write)).await {
+            Err(Error::InvalidRequest(m)) => {
+                assert!(
+                    m.starts_with(&format!("param `{}…`", &key[..128])),
+                    "{m:.300}"
+                );
+                assert!(m.contains(wanted), "{m:.300}");
+                assert!(m.len() < 1024, "{} bytes", m.len());
+            }
+            other => panic!("{other:.300?}"),
+        }
+    }
+    assert_eq!(server.request_count(), 0, "nothing was sent");
+}
