@@ -152,7 +152,8 @@ pub fn percent_encode(input: &str) -> String {
 #[must_use]
 pub fn canonical_query_v1<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     with_sorted(params, |sorted| {
-        let mut query = Vec::with_capacity(encoded_bound(sorted));
+        // The likely size, not the worst (three times the input): escapes grow it.
+        let mut query = Vec::with_capacity(likely_len(sorted));
         let mut out = Encoder::once(&mut query);
         write_canonical(sorted, &mut out);
         out.finish();
@@ -174,7 +175,12 @@ pub fn string_to_sign_v1<'a>(
     params: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> String {
     with_sorted(params, |sorted| {
-        let capacity = method.len() + 5 + 5 * encoded_bound(sorted) / 3;
+        // The likely size (the separators take three bytes each here), not the worst
+        // (five times the input): escapes grow it.
+        let likely = likely_len(sorted);
+        let capacity = likely
+            .saturating_add(likely / 4)
+            .saturating_add(method.len() + 5);
         let mut sts = Vec::with_capacity(capacity);
         let mut out = Encoder::twice(&mut sts);
         out.raw(method.as_bytes());
@@ -425,7 +431,7 @@ fn sign_sorted<'k, 'v, R>(
     // The query is kept (it becomes the request), so it gets a likely size rather than the
     // worst case, which is three times larger and, for a usual request, past the sizes the
     // allocator serves from its fast per-thread cache; escape-heavy values grow it once.
-    let capacity = likely_len(sorted) + SIGNATURE_SUFFIX;
+    let capacity = likely_len(sorted).wrapping_add(SIGNATURE_SUFFIX);
     let mut query = Vec::with_capacity(capacity);
     let mut both = Both {
         once: Encoder::once(&mut query),
@@ -716,18 +722,16 @@ fn cmp_bytes(mut a: &[u8], mut b: &[u8]) -> std::cmp::Ordering {
 }
 
 /// A likely length of the canonical query: the params as written plus an eighth for
-/// escapes (values are mostly unreserved characters).
+/// escapes (values are mostly unreserved characters). Only a capacity hint, so it wraps
+/// rather than panicking should the same long value, borrowed many times, add up past
+/// `usize` (on a 32-bit target); the buffer then grows as it needs. (Saturating cost
+/// the client's signer 3 instructions a param.)
 fn likely_len(params: &[Param<'_, '_>]) -> usize {
-    let plain: usize = params.iter().map(|p| p.key.len() + p.value.len() + 2).sum();
-    plain + plain / 8
-}
-
-/// An upper bound of the canonical query's length: every byte encoded as `%XX`.
-fn encoded_bound(params: &[Param<'_, '_>]) -> usize {
-    params
+    let plain = params
         .iter()
-        .map(|p| 3 * (p.key.len() + p.value.len()) + 2)
-        .sum()
+        .map(|p| p.key.len() + p.value.len() + 2)
+        .fold(0, usize::wrapping_add);
+    plain.wrapping_add(plain / 8)
 }
 
 /// Writes `k=v&k=v` (the canonical query, or its encoding, depending on the sink).
@@ -1600,6 +1604,27 @@ mod tests {
         assert_eq!(percent_encode(&spaces), "%20".repeat(BUF + 1));
         let sts = string_to_sign_v1("POST", [("K", spaces.as_str())]);
         assert_eq!(sts, format!("POST&%2F&K%3D{}", "%2520".repeat(BUF + 1)));
+    }
+
+    #[test]
+    fn debugging_strings_reserve_what_they_likely_need_not_the_worst() {
+        // A 4 MB plain value: the query and the string-to-sign reserved three and five
+        // times the input up front (12 and 20 MB); now about what they hold.
+        let value = "v".repeat(4 << 20);
+        let query = canonical_query_v1([("K", value.as_str())]);
+        assert_eq!(query.len(), value.len() + 2);
+        assert!(
+            query.capacity() < value.len() * 5 / 4,
+            "{}",
+            query.capacity()
+        );
+        let sts = string_to_sign_v1("POST", [("K", value.as_str())]);
+        assert_eq!(sts.len(), value.len() + 13);
+        assert!(sts.capacity() < value.len() * 3 / 2, "{}", sts.capacity());
+        // Escapes still fit (the vector grows).
+        let spaces = " ".repeat(1 << 16);
+        let sts = string_to_sign_v1("POST", [("K", spaces.as_str())]);
+        assert_eq!(sts.len(), 5 * spaces.len() + 13);
     }
 
     #[test]
