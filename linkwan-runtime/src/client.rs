@@ -777,8 +777,14 @@ impl Client {
                 pq.extend_from_slice(inner.path.as_bytes());
                 pq.push(b'?');
                 pq.extend_from_slice(query.as_bytes());
+                let len = pq.len();
                 let pq = PathAndQuery::from_maybe_shared(Bytes::from(pq)).map_err(|e| {
-                    AttemptError::from(Error::InvalidRequest(format!("cannot build the URL: {e}")))
+                    // The one way a signed query fails here: past what a URI holds.
+                    AttemptError::from(Error::InvalidRequest(format!(
+                        "cannot build the URL: {e} ({len} bytes of path and query; a URL \
+                         holds less than 64 KiB: params this large need an action sent as \
+                         a POST)"
+                    )))
                 })?;
                 let mut parts = http::uri::Parts::default();
                 parts.scheme = Some(inner.scheme.clone());

@@ -842,3 +842,33 @@ async fn a_refused_key_is_named_within_a_bounded_message() {
     }
     assert_eq!(server.request_count(), 0, "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_get_too_large_for_a_url_says_so_and_sends_nothing() {
+    let server = serve(COUNT, |_| ok_count()).await;
+    let name = "n".repeat(70_000);
+    let err = client(&server)
+        .call(&Count {
+            fuzzy_name: Some(&name),
+        })
+        .await
+        .unwrap_err();
+    match &err {
+        Error::InvalidRequest(m) => {
+            assert!(m.starts_with("cannot build the URL: "), "{m:.300}");
+            assert!(m.contains("bytes of path and query"), "{m:.300}");
+            assert!(m.contains("sent as a POST"), "{m:.300}");
+            assert!(m.len() < 1024, "{} bytes", m.len());
+        }
+        other => panic!("{other:.300?}"),
+    }
+    assert_eq!(server.request_count(), 0, "nothing was sent");
+    // Just under the limit still goes.
+    let name = "n".repeat(60_000);
+    let sent = client(&server)
+        .call(&Count {
+            fuzzy_name: Some(&name),
+        })
+        .await;
+    assert!(sent.is_ok(), "{sent:.300?}");
+}
