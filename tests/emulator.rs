@@ -383,3 +383,58 @@ async fn submit_never_reuses_an_existing_order_id() {
     assert_eq!(emulator.order_state("1000"), Some(OrderState::Accepted));
     assert_eq!(emulator.order_state("1001"), Some(OrderState::Rejected));
 }
+
+/// The seed page's error table (HTTP status, code, message), each answered in the
+/// platform's error body (`RequestId`, `HostId`, `Code`, `Message`, `Recommend`): the
+/// caller gets the named `ErrorCode`, the status, the message and the RequestId, after
+/// exactly one request (none of them is retried for `RejectJoinPermissionAuthOrder`), and
+/// the order does not move.
+#[tokio::test]
+async fn the_seed_pages_error_codes_reach_the_caller_as_named_codes() {
+    const SEED_ERRORS: [(u16, &str, &str, ErrorCode); 8] = [
+        (400, "ForbiddenByRam", "User not authorized to operate on the specified resource, or this API does not support RAM.", ErrorCode::ForbiddenByRam),
+        (400, "ForbiddenByRiskControl", "This operation cannot be performed because of security risks.", ErrorCode::ForbiddenByRiskControl),
+        (400, "NonExistent", "The specified resource does not exist.", ErrorCode::NonExistent),
+        (400, "CloudProductNotActivated", "The Link WAN service has not been activated.", ErrorCode::CloudProductNotActivated),
+        (400, "InternalError", "The request processing has failed due to some unknown error, exception or failure.", ErrorCode::InternalError),
+        (400, "FeatureNotActivated", "The feature has not been activated.", ErrorCode::FeatureNotActivated),
+        (400, "NotResourceOwner", "You are not authorized to use this resource.", ErrorCode::NotResourceOwner),
+        (400, "IllegalOrderStateTransition", "The order status conversion is invalid.", ErrorCode::IllegalOrderStateTransition),
+    ];
+    for (status, code, message, named) in SEED_ERRORS {
+        let emulator = Emulator::builder()
+            .configure(move |server| {
+                server.handler("RejectJoinPermissionAuthOrder", move |_req| {
+                    linkwan_runtime::test_util::MockResponse::error(status, code, message)
+                })
+            })
+            .start()
+            .await
+            .unwrap();
+        let err = emulator
+            .client()
+            .unwrap()
+            .call(&reject(SEED_ORDER_ID))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some(&named), "{code}: {err}");
+        let service = err.as_service().unwrap();
+        assert_eq!(service.status, status, "{code}");
+        assert_eq!(service.message, message, "{code}");
+        assert_eq!(service.code.as_str(), code);
+        let request_id = service.request_id.as_deref().expect("RequestId");
+        assert_eq!(
+            err.to_string(),
+            format!("{code}: {message} (RequestId: {request_id})")
+        );
+        assert!(
+            service.host_id.is_some() && service.recommend.is_some(),
+            "{code}"
+        );
+        assert_eq!(emulator.server().request_count(), 1, "{code} was retried");
+        assert_eq!(
+            emulator.order_state(SEED_ORDER_ID),
+            Some(OrderState::Pending)
+        );
+    }
+}
