@@ -15,7 +15,7 @@
 //! | `OrderId` missing or empty | `MissingOrderId` (400) |
 //! | an order it does not hold | `NonExistent` (400) |
 //! | an order that is not pending | `IllegalOrderStateTransition` (400) |
-//! | `SubmitJoinPermissionAuthOrder` | a new pending order; its id as `Data`, a string as the platform sends Longs |
+//! | `SubmitJoinPermissionAuthOrder` | a new pending order under an ID no other order has; its id as `Data`, a string as the platform sends Longs |
 //!
 //! It starts with one pending order, `123`. Use it in your own tests:
 //!
@@ -153,8 +153,17 @@ impl Orders {
                 );
             }
         }
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed).to_string();
-        self.lock().insert(id.clone(), OrderState::Pending);
+        // A fresh ID, never one of the orders held already (seeded with `order` or added
+        // with `insert_order`): those would be overwritten. Chosen under the lock, so a
+        // concurrent `insert_order` cannot slip in between.
+        let mut orders = self.lock();
+        let id = loop {
+            let id = self.next_id.fetch_add(1, Ordering::Relaxed).to_string();
+            if !orders.contains_key(&id) {
+                break id;
+            }
+        };
+        orders.insert(id.clone(), OrderState::Pending);
         MockResponse::ok(json!({ "Success": true, "Data": id }))
     }
 }

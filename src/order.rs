@@ -10,18 +10,19 @@ use serde::{Deserialize, Serialize};
 /// A developer (solution provider) calls this to turn down a dedicated join permission
 /// that a network operator authorised to them. The order must be pending.
 ///
-/// Errors (all HTTP 400) the platform documents for this action:
+/// Errors (all HTTP 400) the platform documents for this action, with the message it
+/// sends:
 ///
-/// | code | meaning |
-/// |---|---|
-/// | `ForbiddenByRam` | the RAM user lacks the permission, or the API does not support RAM |
-/// | `ForbiddenByRiskControl` | refused because of a security risk |
-/// | `NonExistent` | no such order |
-/// | `CloudProductNotActivated` | the LinkWAN service is not activated |
-/// | `InternalError` | the request failed for an unknown reason |
-/// | `FeatureNotActivated` | the feature is not activated |
-/// | `NotResourceOwner` | not authorised to use this resource |
-/// | `IllegalOrderStateTransition` | the order is not pending (already accepted, rejected or cancelled) |
+/// | code | message | meaning |
+/// |---|---|---|
+/// | `ForbiddenByRam` | User not authorized to operate on the specified resource, or this API does not support RAM. | the RAM user lacks the permission, or the API does not support RAM |
+/// | `ForbiddenByRiskControl` | This operation cannot be performed because of security risks. | refused because of a security risk |
+/// | `NonExistent` | The specified resource does not exist. | no such order |
+/// | `CloudProductNotActivated` | The Link WAN service has not been activated. | the LinkWAN service is not activated |
+/// | `InternalError` | The request processing has failed due to some unknown error, exception or failure. | the request failed for an unknown reason |
+/// | `FeatureNotActivated` | The feature has not been activated. | the feature is not activated |
+/// | `NotResourceOwner` | You are not authorized to use this resource. | not authorised to use this resource |
+/// | `IllegalOrderStateTransition` | The order status conversion is invalid. | the order's state does not allow it: it is not pending (already accepted, rejected or cancelled) |
 ///
 /// ```
 /// use linkwan::RejectJoinPermissionAuthOrder;
@@ -46,7 +47,7 @@ pub struct RejectJoinPermissionAuthOrder {
 pub struct RejectJoinPermissionAuthOrderResponse {
     /// The request ID, e.g. `89EF6CAA-958F-F32C-BE45-FE003C6DE097`.
     pub request_id: String,
-    /// Whether the order was rejected.
+    /// Whether the call succeeded (the order was rejected).
     #[serde(with = "linkwan_runtime::response::lenient::bool")]
     pub success: bool,
 }

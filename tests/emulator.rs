@@ -2,7 +2,7 @@
 //! HTTP on loopback.
 #![cfg(feature = "emulator")]
 
-use linkwan::emulator::{Emulator, OrderState};
+use linkwan::emulator::{Emulator, OrderState, SEED_ORDER_ID};
 use linkwan::{
     AcceptJoinPermissionAuthOrder, CancelJoinPermissionAuthOrder, Client, Credentials, ErrorCode,
     RejectJoinPermissionAuthOrder, RetryPolicy, SubmitJoinPermissionAuthOrder,
@@ -226,4 +226,215 @@ async fn the_emulators_own_client() {
         assert!(sent.verified.is_ok());
     }
     assert_eq!(emulator.server().requests().len(), 2);
+}
+
+/// Clients racing to move the same pending order, on a multi-threaded runtime: exactly
+/// one transition wins, every other call is refused with `IllegalOrderStateTransition`
+/// (HTTP 400, the seed page's message), and the order ends in the winner's state.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_transitions_on_one_order_have_exactly_one_winner() {
+    #[derive(Clone, Copy, Debug, PartialEq)]
+    enum Move {
+        Reject,
+        Accept,
+        Cancel,
+    }
+    const ROUNDS: usize = 8;
+    const RACERS: usize = 6;
+    let emulator = Emulator::start().await.unwrap();
+    // Separate clients, so that the calls travel on separate connections.
+    let clients: Vec<Client> = (0..RACERS)
+        .map(|_| {
+            emulator
+                .client_builder()
+                .retry_policy(RetryPolicy::disabled())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    for round in 0..ROUNDS {
+        let id = format!("race-{round}");
+        emulator.insert_order(&id, OrderState::Pending);
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(RACERS));
+        let tasks: Vec<_> = clients
+            .iter()
+            .enumerate()
+            .map(|(i, client)| {
+                let (client, barrier, order_id) = (client.clone(), barrier.clone(), id.clone());
+                let how = [Move::Reject, Move::Accept, Move::Cancel][(i + round) % 3];
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    let result = match how {
+                        Move::Reject => client
+                            .call(&RejectJoinPermissionAuthOrder { order_id })
+                            .await
+                            .map(|r| r.success),
+                        Move::Accept => client
+                            .call(&AcceptJoinPermissionAuthOrder { order_id })
+                            .await
+                            .map(|r| r.success),
+                        Move::Cancel => client
+                            .call(&CancelJoinPermissionAuthOrder { order_id })
+                            .await
+                            .map(|r| r.success),
+                    };
+                    (how, result)
+                })
+            })
+            .collect();
+        let mut winners = Vec::new();
+        for task in tasks {
+            match task.await.unwrap() {
+                (how, Ok(success)) => {
+                    assert!(success);
+                    winners.push(how);
+                }
+                (how, Err(err)) => {
+                    assert_eq!(
+                        err.code(),
+                        Some(&ErrorCode::IllegalOrderStateTransition),
+                        "{how:?}: {err}"
+                    );
+                    let service = err.as_service().unwrap();
+                    assert_eq!(service.status, 400);
+                    assert_eq!(service.message, "The order status conversion is invalid.");
+                }
+            }
+        }
+        assert_eq!(winners.len(), 1, "round {round}: {winners:?}");
+        let expected = match winners[0] {
+            Move::Reject => OrderState::Rejected,
+            Move::Accept => OrderState::Accepted,
+            Move::Cancel => OrderState::Cancelled,
+        };
+        assert_eq!(emulator.order_state(&id), Some(expected), "round {round}");
+    }
+    assert_eq!(emulator.server().request_count(), ROUNDS * RACERS);
+}
+
+/// Concurrent submits get distinct IDs, each a pending order visible at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_submits_get_distinct_pending_orders() {
+    const CLIENTS: usize = 4;
+    const EACH: usize = 8;
+    let emulator = Emulator::start().await.unwrap();
+    let tasks: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let client = emulator.client().unwrap();
+            tokio::spawn(async move {
+                let mut ids = Vec::new();
+                for _ in 0..EACH {
+                    let resp = client
+                        .call(&SubmitJoinPermissionAuthOrder {
+                            join_permission_id: "jp-1".into(),
+                            renter_aliyun_id: "1234567890".into(),
+                        })
+                        .await
+                        .unwrap();
+                    assert!(resp.success);
+                    ids.push(resp.data);
+                }
+                ids
+            })
+        })
+        .collect();
+    let mut all = std::collections::BTreeSet::new();
+    for task in tasks {
+        for id in task.await.unwrap() {
+            assert!(all.insert(id), "order {id} handed out twice");
+            assert_eq!(
+                emulator.order_state(&id.to_string()),
+                Some(OrderState::Pending)
+            );
+        }
+    }
+    assert_eq!(all.len(), CLIENTS * EACH);
+    assert_eq!(
+        emulator.order_state(SEED_ORDER_ID),
+        Some(OrderState::Pending)
+    );
+}
+
+/// A submitted order never takes the ID of an order the emulator already holds (seeded
+/// with `order`, or added with `insert_order`), and so never overwrites it.
+#[tokio::test]
+async fn submit_never_reuses_an_existing_order_id() {
+    let emulator = Emulator::builder()
+        .order("1000", OrderState::Accepted)
+        .start()
+        .await
+        .unwrap();
+    emulator.insert_order("1001", OrderState::Rejected);
+    let client = emulator.client().unwrap();
+    let submit = SubmitJoinPermissionAuthOrder {
+        join_permission_id: "jp-1".into(),
+        renter_aliyun_id: "1234567890".into(),
+    };
+    let first = client.call(&submit).await.unwrap().data;
+    let second = client.call(&submit).await.unwrap().data;
+    assert_ne!(first, second);
+    for id in [first, second] {
+        assert!(id != 1000 && id != 1001, "submit reused order {id}");
+        assert_eq!(
+            emulator.order_state(&id.to_string()),
+            Some(OrderState::Pending)
+        );
+    }
+    assert_eq!(emulator.order_state("1000"), Some(OrderState::Accepted));
+    assert_eq!(emulator.order_state("1001"), Some(OrderState::Rejected));
+}
+
+/// The seed page's error table (HTTP status, code, message), each answered in the
+/// platform's error body (`RequestId`, `HostId`, `Code`, `Message`, `Recommend`): the
+/// caller gets the named `ErrorCode`, the status, the message and the RequestId, after
+/// exactly one request (none of them is retried for `RejectJoinPermissionAuthOrder`), and
+/// the order does not move.
+#[tokio::test]
+async fn the_seed_pages_error_codes_reach_the_caller_as_named_codes() {
+    const SEED_ERRORS: [(u16, &str, &str, ErrorCode); 8] = [
+        (400, "ForbiddenByRam", "User not authorized to operate on the specified resource, or this API does not support RAM.", ErrorCode::ForbiddenByRam),
+        (400, "ForbiddenByRiskControl", "This operation cannot be performed because of security risks.", ErrorCode::ForbiddenByRiskControl),
+        (400, "NonExistent", "The specified resource does not exist.", ErrorCode::NonExistent),
+        (400, "CloudProductNotActivated", "The Link WAN service has not been activated.", ErrorCode::CloudProductNotActivated),
+        (400, "InternalError", "The request processing has failed due to some unknown error, exception or failure.", ErrorCode::InternalError),
+        (400, "FeatureNotActivated", "The feature has not been activated.", ErrorCode::FeatureNotActivated),
+        (400, "NotResourceOwner", "You are not authorized to use this resource.", ErrorCode::NotResourceOwner),
+        (400, "IllegalOrderStateTransition", "The order status conversion is invalid.", ErrorCode::IllegalOrderStateTransition),
+    ];
+    for (status, code, message, named) in SEED_ERRORS {
+        let emulator = Emulator::builder()
+            .configure(move |server| {
+                server.handler("RejectJoinPermissionAuthOrder", move |_req| {
+                    linkwan_runtime::test_util::MockResponse::error(status, code, message)
+                })
+            })
+            .start()
+            .await
+            .unwrap();
+        let err = emulator
+            .client()
+            .unwrap()
+            .call(&reject(SEED_ORDER_ID))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some(&named), "{code}: {err}");
+        let service = err.as_service().unwrap();
+        assert_eq!(service.status, status, "{code}");
+        assert_eq!(service.message, message, "{code}");
+        assert_eq!(service.code.as_str(), code);
+        let request_id = service.request_id.as_deref().expect("RequestId");
+        assert_eq!(
+            err.to_string(),
+            format!("{code}: {message} (RequestId: {request_id})")
+        );
+        assert!(
+            service.host_id.is_some() && service.recommend.is_some(),
+            "{code}"
+        );
+        assert_eq!(emulator.server().request_count(), 1, "{code} was retried");
+        assert_eq!(
+            emulator.order_state(SEED_ORDER_ID),
+            Some(OrderState::Pending)
+        );
+    }
 }
