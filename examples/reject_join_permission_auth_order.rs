@@ -45,8 +45,9 @@ CREDENTIALS AND REGION:
 OUTPUT:
     Success: exit 0; the response on stdout as JSON with the API's wire names, e.g.
         {\"RequestId\": \"89EF6CAA-958F-F32C-BE45-FE003C6DE097\", \"Success\": true}
-    Failure: exit 1; one line on stderr naming the error code, message and RequestId
-    (for a service error) or what went wrong (transport, timeout, bad response).
+    Failure: exit 1; one line on stderr (after the emulator's note, when it runs)
+    naming the error code, message and RequestId (for a service error) or what went
+    wrong (transport, timeout, bad response).
     Bad command-line arguments: exit 2 and one line on stderr saying what is wrong.
 ";
 
