@@ -147,10 +147,20 @@ fn choose_target(args: &Args) -> Result<Target, String> {
         None => e.to_string(),
     })?;
     let region = linkwan::region_from_env();
-    let endpoint = args
-        .endpoint
-        .clone()
-        .unwrap_or_else(|| linkwan::endpoint(&region));
+    let endpoint = match &args.endpoint {
+        Some(endpoint) => endpoint.clone(),
+        // The host is made from the region: a bad one is named as such, not as the
+        // endpoint it makes.
+        None if !region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
+            return Err(format!(
+                "ALIBABA_CLOUD_REGION_ID is not a region ID (ASCII letters, digits and '-', e.g. cn-shanghai): {region:?}"
+            ));
+        }
+        None => linkwan::endpoint(&region),
+    };
     Ok(Target::Remote {
         endpoint,
         credentials,

@@ -125,9 +125,28 @@ pub fn client_builder(region: &str) -> ClientBuilder {
 ///
 /// # Errors
 ///
-/// As [`ClientBuilder::build`]: [`Error::Config`] when the AccessKey ID or secret is
-/// empty, or `region` does not make a valid host.
+/// [`Error::Config`] when `region` is not a region ID (ASCII letters, digits and `-`,
+/// as `cn-shanghai`), then as [`ClientBuilder::build`] (the AccessKey ID or secret
+/// empty, say).
+///
+/// ```
+/// use linkwan::Credentials;
+///
+/// let err = linkwan::client(Credentials::new("id", "secret"), "cn shanghai").unwrap_err();
+/// assert!(err.to_string().contains(r#"invalid region "cn shanghai""#), "{err}");
+/// ```
 pub fn client(credentials: Credentials, region: &str) -> Result<Client, Error> {
+    let is_region_id = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !is_region_id {
+        // Said as such: the host it would make is only a symptom ("invalid endpoint").
+        return Err(Error::Config(format!(
+            "invalid region {region:?}: a region ID is ASCII letters, digits and '-' \
+             (e.g. {DEFAULT_REGION})"
+        )));
+    }
     client_builder(region).credentials(credentials).build()
 }
 

@@ -382,3 +382,25 @@ async fn sts_token_and_region_from_the_environment() {
     assert_eq!(last.param("SecurityToken"), Some(TOKEN));
     assert_eq!(last.param("RegionId"), Some("cn-hangzhou"));
 }
+
+/// A region that is not a region ID, with no `--endpoint` to stand in for the host it
+/// would make, is named as the region it is (exit 1, nothing sent).
+#[test]
+fn a_region_that_is_no_region_id_is_named() {
+    for region in ["cn shanghai", "cn-shanghai/x", "cn_shanghai?"] {
+        let run = run(
+            &[],
+            &[
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", "id"),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "secret"),
+                ("ALIBABA_CLOUD_REGION_ID", region),
+            ],
+        );
+        let line = single_error_line(&run);
+        assert!(
+            line.starts_with("error: ALIBABA_CLOUD_REGION_ID is not a region ID")
+                && line.contains(&format!("{region:?}")),
+            "{line}"
+        );
+    }
+}
