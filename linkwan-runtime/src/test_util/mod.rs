@@ -163,6 +163,10 @@
 //! other connection. A handler's answer with a status that is not a final HTTP status
 //! (below 200, or above 999) is replaced by `MockServer.InvalidStatus` (500), whose
 //! message names the status, so that a test's typo does not pass as some other answer.
+//! A handler that panics (a failed `assert!` or `unwrap` in it) is answered
+//! `MockServer.HandlerPanicked` (500), whose message carries the panic's, on a connection
+//! that stays open; dropping the [`MockServer`] then panics with that message, so the
+//! test fails even if it expected the call to fail.
 //!
 //! Without `Format=JSON` the server answers XML, as the platform does. Every JSON (or
 //! XML) answer carries `x-acs-request-id`, and every answer a `Date` header (shifted by

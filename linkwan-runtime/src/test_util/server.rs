@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -148,6 +149,8 @@ struct State {
     record: bool,
     connections: AtomicUsize,
     request_count: AtomicUsize,
+    /// The messages of the handlers' panics, reported when the server is dropped.
+    panics: Mutex<Vec<String>>,
 }
 
 /// Configures and starts a [`MockServer`].
@@ -264,6 +267,7 @@ impl MockServerBuilder {
             record: self.record,
             connections: AtomicUsize::new(0),
             request_count: AtomicUsize::new(0),
+            panics: Mutex::new(Vec::new()),
         });
         let (shutdown, rx) = watch::channel(false);
         tokio::spawn(accept_loop(listener, state.clone(), rx));
@@ -278,6 +282,13 @@ impl MockServerBuilder {
 /// A signature-verifying loopback server; stops when dropped.
 ///
 /// See the [module docs](super) for what it checks.
+///
+/// # Panics
+///
+/// Dropping it panics when one of its handlers panicked (a failed `assert!` or `unwrap`
+/// in test code), with the first panic's message, so that the test fails even when it
+/// expected the call to fail; the client was answered `MockServer.HandlerPanicked`
+/// (500) with that message. It does not panic while the thread is already panicking.
 pub struct MockServer {
     addr: SocketAddr,
     state: Arc<State>,
@@ -345,6 +356,16 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.shutdown();
+        if std::thread::panicking() {
+            return;
+        }
+        let panics = std::mem::take(&mut *lock(&self.state.panics));
+        if let Some(first) = panics.first() {
+            panic!(
+                "the mock server's handlers panicked {} time(s); the first: {first}",
+                panics.len()
+            );
+        }
     }
 }
 
@@ -455,12 +476,17 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     let answer = match verified {
         Err(answer) => answer,
         Ok(access_key_id) => match state.handlers.get(&action) {
-            Some(handler) => handler(&MockRequest {
-                method,
-                params,
-                headers: parts.headers,
-                access_key_id,
-            }),
+            Some(handler) => call_handler(
+                state,
+                handler,
+                &action,
+                &MockRequest {
+                    method,
+                    params,
+                    headers: parts.headers,
+                    access_key_id,
+                },
+            ),
             None => MockResponse::error(
                 404,
                 "InvalidAction.NotFound",
@@ -475,6 +501,31 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
         Kind::Reset => Err(Reset),
         Kind::Stall => std::future::pending().await,
         _ => Ok(render(state, answer, wants_json, &action)),
+    }
+}
+
+/// Calls `handler`; a panic is answered `MockServer.HandlerPanicked` (500) with its
+/// message, and kept for [`MockServer`]'s `Drop` to report, instead of closing the
+/// connection without an answer.
+fn call_handler(
+    state: &State,
+    handler: &Handler,
+    action: &str,
+    request: &MockRequest,
+) -> MockResponse {
+    // The handler's own state is the test's: a lock it poisoned says so on its next use.
+    match std::panic::catch_unwind(AssertUnwindSafe(|| handler(request))) {
+        Ok(answer) => answer,
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("a panic without a message");
+            let message = format!("The mock server's handler for {action} panicked: {text}");
+            lock(&state.panics).push(message.clone());
+            MockResponse::error(500, "MockServer.HandlerPanicked", &message)
+        }
     }
 }
 
