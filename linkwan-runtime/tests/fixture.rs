@@ -5,7 +5,7 @@
 use std::panic::AssertUnwindSafe;
 
 mod support;
-use support::{ok_reject, one_attempt_client, reject, serve, REJECT};
+use support::{client, creds, mock, ok_reject, one_attempt_client, reject, serve, REJECT};
 
 /// The message of a caught panic.
 fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
@@ -74,4 +74,35 @@ async fn a_server_drops_quietly_without_panics_or_while_the_test_already_fails()
         panic!("the test's own failure");
     }));
     assert_eq!(panic_text(failing.unwrap_err()), "the test's own failure");
+}
+
+/// Stopping a server frees its address at once: a test can stop it and start another on
+/// the same address (to see a client reconnect), and binding an address in use is the
+/// plain I/O error.
+#[tokio::test]
+async fn a_stopped_server_frees_its_address_at_once() {
+    let server = serve(REJECT, |_| ok_reject()).await;
+    let addr = server.addr();
+    let client = client(&server);
+    client.call(&reject("x")).await.unwrap();
+
+    let in_use = mock(creds()).start_on(addr).await.unwrap_err();
+    assert_eq!(in_use.kind(), std::io::ErrorKind::AddrInUse);
+
+    drop(server);
+    let again = mock(creds())
+        .handler(REJECT, |_| ok_reject())
+        .start_on(addr)
+        .await
+        .expect("the address is free once the server is dropped");
+    // (A fresh client: the first one's pooled connection was to the stopped server.)
+    support::client(&again).call(&reject("x")).await.unwrap();
+    assert_eq!(again.request_count(), 1);
+
+    again.shutdown();
+    let third = mock(creds())
+        .start_on(addr)
+        .await
+        .expect("the address is free once the server is shut down");
+    assert_eq!(third.addr(), addr);
 }

@@ -269,11 +269,13 @@ impl MockServerBuilder {
             request_count: AtomicUsize::new(0),
             panics: Mutex::new(Vec::new()),
         });
+        let listener = Arc::new(Mutex::new(Some(listener)));
         let (shutdown, rx) = watch::channel(false);
-        tokio::spawn(accept_loop(listener, state.clone(), rx));
+        tokio::spawn(accept_loop(listener.clone(), state.clone(), rx));
         Ok(MockServer {
             addr,
             state,
+            listener,
             shutdown,
         })
     }
@@ -292,8 +294,12 @@ impl MockServerBuilder {
 pub struct MockServer {
     addr: SocketAddr,
     state: Arc<State>,
+    /// Shared with the accept loop, so that [`MockServer::shutdown`] closes it at once.
+    listener: SharedListener,
     shutdown: watch::Sender<bool>,
 }
+
+type SharedListener = Arc<Mutex<Option<TcpListener>>>;
 
 impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -347,8 +353,13 @@ impl MockServer {
         self.state.connections.load(Ordering::Relaxed)
     }
 
-    /// Stops accepting and closes every open connection.
+    /// Stops accepting and closes every open connection (a request in flight gets a
+    /// transport error). The address is free again when this returns: another server
+    /// can [`start_on`](MockServerBuilder::start_on) it.
     pub fn shutdown(&self) {
+        // Closed here, not when the accept loop next runs (on a current-thread runtime,
+        // not before the test's next await), so that the port can be bound again.
+        drop(lock(&self.listener).take());
         let _ = self.shutdown.send(true);
     }
 }
@@ -374,14 +385,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 async fn accept_loop(
-    listener: TcpListener,
+    listener: SharedListener,
     state: Arc<State>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    // Pending once the listener is gone: `shutdown` has then been signalled too.
+    let accept = || {
+        std::future::poll_fn(|cx| match lock(&listener).as_ref() {
+            Some(listener) => listener.poll_accept(cx),
+            None => std::task::Poll::Pending,
+        })
+    };
     loop {
         let stream = tokio::select! {
             _ = shutdown.changed() => return,
-            accepted = listener.accept() => match accepted {
+            accepted = accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(_) => {
                     // Out of file descriptors and the like: back off instead of spinning.
