@@ -4,6 +4,12 @@
 
 use std::panic::AssertUnwindSafe;
 
+use http_body_util::{BodyExt as _, Empty};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::rt::TokioExecutor;
+use linkwan_runtime::test_util::{MockResponse, MockServer};
+use serde_json::json;
+
 mod support;
 use support::{client, creds, mock, ok_reject, one_attempt_client, reject, serve, REJECT};
 
@@ -105,4 +111,62 @@ async fn a_stopped_server_frees_its_address_at_once() {
         .await
         .expect("the address is free once the server is shut down");
     assert_eq!(third.addr(), addr);
+}
+
+/// A GET of `/?Format=JSON&Action={action}` (to a server that does not check signatures):
+/// the status, the response headers and the body.
+async fn get(server: &MockServer, action: &str) -> (u16, http::HeaderMap, String) {
+    let client = HyperClient::builder(TokioExecutor::new()).build_http::<Empty<bytes::Bytes>>();
+    let uri = format!("{}/?Format=JSON&Action={action}", server.endpoint());
+    let resp = client.get(uri.parse().unwrap()).await.unwrap();
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// `with_header` adds: a name given twice is sent twice, and one of the server's own
+/// headers (`Content-Type`) is replaced. A name or value HTTP cannot carry is said
+/// loudly (as a bad status is), not dropped without a word.
+#[tokio::test]
+async fn response_headers_repeat_replace_defaults_and_a_bad_one_is_said_loudly() {
+    let server = MockServer::builder()
+        .verify_signatures(false)
+        .handler("Repeat", |_| {
+            MockResponse::ok(json!({}))
+                .with_header("x-acs-trace", "1")
+                .with_header("X-Acs-Trace", "2")
+                .with_header("Content-Type", "application/json")
+        })
+        .handler("BadName", |_| {
+            MockResponse::ok(json!({})).with_header("x acs retry after", "50")
+        })
+        .handler("BadValue", |_| {
+            MockResponse::ok(json!({})).with_header("x-acs-retry-after", "50\r\nx-evil: 1")
+        })
+        .start()
+        .await
+        .unwrap();
+
+    let (status, headers, _) = get(&server, "Repeat").await;
+    assert_eq!(status, 200);
+    let traces: Vec<_> = headers.get_all("x-acs-trace").iter().collect();
+    assert_eq!(traces, ["1", "2"]);
+    let types: Vec<_> = headers.get_all("content-type").iter().collect();
+    assert_eq!(types, ["application/json"]);
+
+    for (action, named) in [
+        ("BadName", "x acs retry after"),
+        ("BadValue", "x-acs-retry-after"),
+    ] {
+        let (status, headers, body) = get(&server, action).await;
+        assert_eq!(status, 500, "{action}: {body}");
+        assert!(
+            body.contains("MockServer.InvalidHeader"),
+            "{action}: {body}"
+        );
+        assert!(body.contains(named), "{action}: {body}");
+        assert!(!body.contains("evil"), "{action}: {body}");
+        assert!(headers.get("x-evil").is_none());
+    }
 }

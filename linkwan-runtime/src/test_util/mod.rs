@@ -162,7 +162,8 @@
 //! plain 400 (431 when it is too large). Either way the server keeps serving every
 //! other connection. A handler's answer with a status that is not a final HTTP status
 //! (below 200, or above 999) is replaced by `MockServer.InvalidStatus` (500), whose
-//! message names the status, so that a test's typo does not pass as some other answer.
+//! message names the status, so that a test's typo does not pass as some other answer;
+//! likewise a header whose name or value HTTP cannot carry, by `MockServer.InvalidHeader`.
 //! A handler that panics (a failed `assert!` or `unwrap` in it) is answered
 //! `MockServer.HandlerPanicked` (500), whose message carries the panic's, on a connection
 //! that stays open; dropping the [`MockServer`] then panics with that message, so the

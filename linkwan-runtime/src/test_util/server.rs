@@ -613,6 +613,18 @@ fn render(
         let answer = MockResponse::error(500, "MockServer.InvalidStatus", &message);
         return render(state, answer, wants_json, action);
     };
+    // So is a header HTTP cannot carry (its value is not repeated: it may be anything).
+    let mut extra = Vec::with_capacity(answer.headers.len());
+    for (name, value) in &answer.headers {
+        match (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => extra.push((name, value)),
+            (Err(_), _) => return invalid_header(state, name, "name", wants_json, action),
+            (_, Err(_)) => return invalid_header(state, name, "value", wants_json, action),
+        }
+    }
     let mut builder = Response::builder().status(status);
     let date = clock::http_date(clock::now_secs(state.verifier.clock_offset_secs));
     let body = match answer.kind {
@@ -667,13 +679,32 @@ fn render(
     if let Ok(v) = HeaderValue::from_str(&date) {
         headers.insert(http::header::DATE, v);
     }
-    for (name, value) in answer.headers {
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
-            headers.insert(name, value);
+    // The handler's first header of a name replaces the server's own (`Content-Type`,
+    // `Date`, `x-acs-request-id`); a name it gives again is sent again.
+    let mut given: Vec<http::HeaderName> = Vec::new();
+    for (name, value) in extra {
+        if given.contains(&name) {
+            headers.append(name, value);
+        } else {
+            headers.insert(name.clone(), value);
+            given.push(name);
         }
     }
     resp
+}
+
+/// `MockServer.InvalidHeader` (500): the handler's header `name` has a `part` (its name or
+/// its value) that HTTP cannot carry.
+fn invalid_header(
+    state: &State,
+    name: &str,
+    part: &str,
+    wants_json: bool,
+    action: &str,
+) -> Response<MockBody> {
+    let message = format!(
+        "The mock server's handler answered a header whose {part} HTTP cannot carry: {name:?}."
+    );
+    let answer = MockResponse::error(500, "MockServer.InvalidHeader", &message);
+    render(state, answer, wants_json, action)
 }
