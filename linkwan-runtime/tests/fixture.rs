@@ -170,3 +170,35 @@ async fn response_headers_repeat_replace_defaults_and_a_bad_one_is_said_loudly()
         assert!(headers.get("x-evil").is_none());
     }
 }
+
+/// A fallback answers the actions without a handler of their own, after the same checks;
+/// an action's own handler still wins.
+#[tokio::test]
+async fn a_fallback_answers_actions_without_a_handler_after_the_checks() {
+    let server = mock(creds())
+        .handler(support::COUNT, |_| support::ok_count())
+        .fallback(|req| {
+            MockResponse::ok(json!({ "Success": true, "OrderId": req.param("OrderId") }))
+        })
+        .start()
+        .await
+        .unwrap();
+    let resp = client(&server).call(&reject("7")).await.unwrap();
+    assert_eq!(resp.order_id.as_deref(), Some("7"));
+    assert_eq!(
+        client(&server).call(&support::count()).await.unwrap().data,
+        42
+    );
+
+    let stranger = support::builder(
+        server.endpoint(),
+        linkwan_runtime::Credentials::new("x", "y"),
+    )
+    .build()
+    .unwrap();
+    let err = stranger.call(&reject("7")).await.unwrap_err();
+    assert_eq!(
+        err.code().map(|c| c.as_str()),
+        Some("InvalidAccessKeyId.NotFound")
+    );
+}

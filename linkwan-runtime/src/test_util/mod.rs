@@ -154,7 +154,7 @@
 //! | STS token missing or wrong for a key registered with one | `InvalidSecurityToken.MismatchWithAccessKey` | 400 |
 //! | the signature differs | `SignatureDoesNotMatch`, message ending `server string to sign is:…` | 400 |
 //! | the nonce was seen before (a nonce is remembered while its timestamp is inside the allowed skew; a replay after that is refused as expired) | `SignatureNonceUsed` | 400 |
-//! | no handler for `Action` | `InvalidAction.NotFound` | 404 |
+//! | no handler for `Action` (and no [`fallback`](MockServerBuilder::fallback)) | `InvalidAction.NotFound` | 404 |
 //!
 //! Before any of these, a request body over 1 MiB (or a `Content-Length` saying so) is
 //! answered `RequestTooLarge` (413), and one that cannot be read (a broken chunked

@@ -145,6 +145,7 @@ struct State {
     verifier: Verifier,
     verify_signatures: bool,
     handlers: HashMap<String, Handler>,
+    fallback: Option<Handler>,
     requests: Mutex<Vec<RecordedRequest>>,
     record: bool,
     connections: AtomicUsize,
@@ -158,6 +159,7 @@ struct State {
 pub struct MockServerBuilder {
     keys: Vec<Credentials>,
     handlers: HashMap<String, Handler>,
+    fallback: Option<Handler>,
     max_skew: Duration,
     clock_offset_secs: i64,
     verify_signatures: bool,
@@ -169,6 +171,7 @@ impl fmt::Debug for MockServerBuilder {
         f.debug_struct("MockServerBuilder")
             .field("keys", &self.keys)
             .field("actions", &self.handlers.keys().collect::<Vec<_>>())
+            .field("fallback", &self.fallback.is_some())
             .field("max_skew", &self.max_skew)
             .field("clock_offset_secs", &self.clock_offset_secs)
             .finish_non_exhaustive()
@@ -191,12 +194,52 @@ impl MockServerBuilder {
     }
 
     /// Answers `action` with `handler` (called for requests that passed the checks).
+    /// Registering `action` again replaces its handler.
+    ///
+    /// Handlers run concurrently, one call per request in flight, on the server's Tokio
+    /// runtime: one that blocks (`std::thread::sleep`, a blocking channel) holds up that
+    /// thread's other tasks, on a current-thread runtime the client's too. To answer
+    /// late, return [`MockResponse::with_delay`]. A handler that panics is answered
+    /// `MockServer.HandlerPanicked` and fails the test (see [`MockServer`]'s "Panics").
     pub fn handler(
         mut self,
         action: impl Into<String>,
         handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
     ) -> Self {
         self.handlers.insert(action.into(), Arc::new(handler));
+        self
+    }
+
+    /// Answers every action without a handler of its own with `handler` (called, like
+    /// the others, for requests that passed the checks), instead of
+    /// `InvalidAction.NotFound` (404). Calling it again replaces the fallback.
+    ///
+    /// ```
+    /// use linkwan_runtime::test_util::{MockResponse, MockServer};
+    /// use serde_json::json;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// // Any action succeeds; the test looks at what was sent afterwards.
+    /// let server = MockServer::builder()
+    ///     .fallback(|_req| MockResponse::ok(json!({ "Success": true })))
+    ///     .start()
+    ///     .await?;
+    /// // Or: any action but the expected ones fails the test (see MockServer's "Panics").
+    /// let strict = MockServer::builder()
+    ///     .handler("DescribeRegions", |_req| MockResponse::ok(json!({ "Regions": [] })))
+    ///     .fallback(|req| panic!("unexpected action {:?}", req.action()))
+    ///     .start()
+    ///     .await?;
+    /// # let _ = (server, strict);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fallback(
+        mut self,
+        handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.fallback = Some(Arc::new(handler));
         self
     }
 
@@ -263,6 +306,7 @@ impl MockServerBuilder {
             },
             verify_signatures: self.verify_signatures,
             handlers: self.handlers,
+            fallback: self.fallback,
             requests: Mutex::new(Vec::new()),
             record: self.record,
             connections: AtomicUsize::new(0),
@@ -316,6 +360,7 @@ impl MockServer {
         MockServerBuilder {
             keys: Vec::new(),
             handlers: HashMap::new(),
+            fallback: None,
             max_skew: Duration::from_secs(15 * 60),
             clock_offset_secs: 0,
             verify_signatures: true,
@@ -338,7 +383,10 @@ impl MockServer {
         lock(&self.state.requests).clone()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests (between the parts of a test). It leaves
+    /// [`request_count`](Self::request_count) and [`connections`](Self::connections),
+    /// which count from the start, and the nonces already seen (a replay is still
+    /// refused).
     pub fn clear_requests(&self) {
         lock(&self.state.requests).clear();
     }
@@ -493,7 +541,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     }
     let answer = match verified {
         Err(answer) => answer,
-        Ok(access_key_id) => match state.handlers.get(&action) {
+        Ok(access_key_id) => match state.handlers.get(&action).or(state.fallback.as_ref()) {
             Some(handler) => call_handler(
                 state,
                 handler,
