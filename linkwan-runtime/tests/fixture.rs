@@ -202,3 +202,29 @@ async fn a_fallback_answers_actions_without_a_handler_after_the_checks() {
         Some("InvalidAccessKeyId.NotFound")
     );
 }
+
+/// A request refused for its body (too large) is recorded like any other refused one,
+/// with what could be read of it, so `requests()` agrees with `request_count()`.
+#[tokio::test]
+async fn a_request_refused_for_its_body_is_recorded_too() {
+    let server = serve(REJECT, |_| ok_reject()).await;
+    let client = HyperClient::builder(TokioExecutor::new())
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let req = http::Request::post(format!("{}/path?Action={REJECT}", server.endpoint()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(http_body_util::Full::new(bytes::Bytes::from(vec![
+            b'a';
+            2 << 20
+        ])))
+        .unwrap();
+    let resp = client.request(req).await.unwrap();
+    assert_eq!(resp.status(), 413);
+
+    assert_eq!(server.request_count(), 1);
+    let recorded = server.requests();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    assert_eq!(recorded[0].method, "POST");
+    assert_eq!(recorded[0].path, "/path");
+    assert_eq!(recorded[0].action(), REJECT);
+    assert_eq!(recorded[0].verified, Err("RequestTooLarge".to_owned()));
+}

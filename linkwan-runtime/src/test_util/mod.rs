@@ -158,7 +158,8 @@
 //!
 //! Before any of these, a request body over 1 MiB (or a `Content-Length` saying so) is
 //! answered `RequestTooLarge` (413), and one that cannot be read (a broken chunked
-//! encoding) `MalformedRequestBody` (400); hyper answers a broken request head with a
+//! encoding) `MalformedRequestBody` (400), both recorded with their query's params;
+//! hyper answers a broken request head (never recorded) with a
 //! plain 400 (431 when it is too large). Either way the server keeps serving every
 //! other connection. A handler's answer with a status that is not a final HTTP status
 //! (below 200, or above 999) is replaced by `MockServer.InvalidStatus` (500), whose

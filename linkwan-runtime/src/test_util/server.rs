@@ -378,7 +378,8 @@ impl MockServer {
         self.addr
     }
 
-    /// Every request received so far, in arrival order.
+    /// Every request received so far, in arrival order (those refused for their body,
+    /// too large or unreadable, with their query's params only).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state.requests).clone()
     }
@@ -492,31 +493,35 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     let (mut parts, body) = req.into_parts();
     redact_secret_headers(&mut parts.headers);
     let method = parts.method.as_str().to_owned();
-    let too_large = || {
-        let answer = MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
-        render(state, answer, true, "Error")
-    };
-    // A Content-Length past the limit is answered at once, not after the body.
-    if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
-        return Ok(too_large());
-    }
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<LengthLimitError>() => return Ok(too_large()),
-        Err(e) => {
-            // A broken body (a bad chunk) is the client's mistake, not a size.
-            let answer = MockResponse::error(
-                400,
-                "MalformedRequestBody",
-                &format!("The request body cannot be read: {e}."),
-            );
-            return Ok(render(state, answer, true, "Error"));
-        }
-    };
     let mut params = BTreeMap::new();
     if let Some(query) = parts.uri.query() {
         decode_into(query.as_bytes(), &mut params);
     }
+    let too_large =
+        || MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
+    // A Content-Length past the limit is answered at once, not after the body.
+    let body = if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
+        Err(too_large())
+    } else {
+        match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) if e.is::<LengthLimitError>() => Err(too_large()),
+            // A broken body (a bad chunk) is the client's mistake, not a size.
+            Err(e) => Err(MockResponse::error(
+                400,
+                "MalformedRequestBody",
+                &format!("The request body cannot be read: {e}."),
+            )),
+        }
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(answer) => {
+            // Recorded with the query's params, as any refused request is.
+            record(state, &method, &parts, &params, Err(error_code(&answer)));
+            return Ok(render(state, answer, true, "Error"));
+        }
+    };
     if is_form(&parts.headers) {
         decode_into(&body, &mut params);
     }
@@ -530,15 +535,8 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     } else {
         Ok(params.get("AccessKeyId").cloned().unwrap_or_default())
     };
-    if state.record {
-        lock(&state.requests).push(RecordedRequest {
-            method: method.clone(),
-            path: parts.uri.path().to_owned(),
-            params: params.clone(),
-            headers: parts.headers.clone(),
-            verified: verified.as_ref().map(|_| ()).map_err(error_code),
-        });
-    }
+    let outcome = verified.as_ref().map(|_| ()).map_err(error_code);
+    record(state, &method, &parts, &params, outcome);
     let answer = match verified {
         Err(answer) => answer,
         Ok(access_key_id) => match state.handlers.get(&action).or(state.fallback.as_ref()) {
@@ -592,6 +590,25 @@ fn call_handler(
             lock(&state.panics).push(message.clone());
             MockResponse::error(500, "MockServer.HandlerPanicked", &message)
         }
+    }
+}
+
+/// Keeps a request for [`MockServer::requests`], when the server records.
+fn record(
+    state: &State,
+    method: &str,
+    parts: &http::request::Parts,
+    params: &BTreeMap<String, String>,
+    verified: Result<(), String>,
+) {
+    if state.record {
+        lock(&state.requests).push(RecordedRequest {
+            method: method.to_owned(),
+            path: parts.uri.path().to_owned(),
+            params: params.clone(),
+            headers: parts.headers.clone(),
+            verified,
+        });
     }
 }
 
