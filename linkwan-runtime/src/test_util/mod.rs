@@ -154,15 +154,21 @@
 //! | STS token missing or wrong for a key registered with one | `InvalidSecurityToken.MismatchWithAccessKey` | 400 |
 //! | the signature differs | `SignatureDoesNotMatch`, message ending `server string to sign is:…` | 400 |
 //! | the nonce was seen before (a nonce is remembered while its timestamp is inside the allowed skew; a replay after that is refused as expired) | `SignatureNonceUsed` | 400 |
-//! | no handler for `Action` | `InvalidAction.NotFound` | 404 |
+//! | no handler for `Action` (and no [`fallback`](MockServerBuilder::fallback)) | `InvalidAction.NotFound` | 404 |
 //!
 //! Before any of these, a request body over 1 MiB (or a `Content-Length` saying so) is
 //! answered `RequestTooLarge` (413), and one that cannot be read (a broken chunked
-//! encoding) `MalformedRequestBody` (400); hyper answers a broken request head with a
+//! encoding) `MalformedRequestBody` (400), both recorded with their query's params;
+//! hyper answers a broken request head (never recorded) with a
 //! plain 400 (431 when it is too large). Either way the server keeps serving every
 //! other connection. A handler's answer with a status that is not a final HTTP status
 //! (below 200, or above 999) is replaced by `MockServer.InvalidStatus` (500), whose
-//! message names the status, so that a test's typo does not pass as some other answer.
+//! message names the status, so that a test's typo does not pass as some other answer;
+//! likewise a header whose name or value HTTP cannot carry, by `MockServer.InvalidHeader`.
+//! A handler that panics (a failed `assert!` or `unwrap` in it) is answered
+//! `MockServer.HandlerPanicked` (500), whose message carries the panic's, on a connection
+//! that stays open; dropping the [`MockServer`] then panics with that message, so the
+//! test fails even if it expected the call to fail.
 //!
 //! Without `Format=JSON` the server answers XML, as the platform does. Every JSON (or
 //! XML) answer carries `x-acs-request-id`, and every answer a `Date` header (shifted by

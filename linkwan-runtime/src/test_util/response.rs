@@ -143,7 +143,10 @@ impl MockResponse {
         )
     }
 
-    /// Adds a response header (e.g. `x-acs-retry-after`, `Date`).
+    /// Adds a response header (e.g. `x-acs-retry-after`, `Date`). The first header of a
+    /// name replaces the server's own (`Content-Type`, `Date`, `x-acs-request-id`); the
+    /// same name given again is sent again. A name or value HTTP cannot carry is answered
+    /// `MockServer.InvalidHeader` (500), naming the header.
     #[must_use = "`with_header` returns the changed response"]
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -144,10 +145,13 @@ struct State {
     verifier: Verifier,
     verify_signatures: bool,
     handlers: HashMap<String, Handler>,
+    fallback: Option<Handler>,
     requests: Mutex<Vec<RecordedRequest>>,
     record: bool,
     connections: AtomicUsize,
     request_count: AtomicUsize,
+    /// The messages of the handlers' panics, reported when the server is dropped.
+    panics: Mutex<Vec<String>>,
 }
 
 /// Configures and starts a [`MockServer`].
@@ -155,6 +159,7 @@ struct State {
 pub struct MockServerBuilder {
     keys: Vec<Credentials>,
     handlers: HashMap<String, Handler>,
+    fallback: Option<Handler>,
     max_skew: Duration,
     clock_offset_secs: i64,
     verify_signatures: bool,
@@ -166,6 +171,7 @@ impl fmt::Debug for MockServerBuilder {
         f.debug_struct("MockServerBuilder")
             .field("keys", &self.keys)
             .field("actions", &self.handlers.keys().collect::<Vec<_>>())
+            .field("fallback", &self.fallback.is_some())
             .field("max_skew", &self.max_skew)
             .field("clock_offset_secs", &self.clock_offset_secs)
             .finish_non_exhaustive()
@@ -188,12 +194,52 @@ impl MockServerBuilder {
     }
 
     /// Answers `action` with `handler` (called for requests that passed the checks).
+    /// Registering `action` again replaces its handler.
+    ///
+    /// Handlers run concurrently, one call per request in flight, on the server's Tokio
+    /// runtime: one that blocks (`std::thread::sleep`, a blocking channel) holds up that
+    /// thread's other tasks, on a current-thread runtime the client's too. To answer
+    /// late, return [`MockResponse::with_delay`]. A handler that panics is answered
+    /// `MockServer.HandlerPanicked` and fails the test (see [`MockServer`]'s "Panics").
     pub fn handler(
         mut self,
         action: impl Into<String>,
         handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
     ) -> Self {
         self.handlers.insert(action.into(), Arc::new(handler));
+        self
+    }
+
+    /// Answers every action without a handler of its own with `handler` (called, like
+    /// the others, for requests that passed the checks), instead of
+    /// `InvalidAction.NotFound` (404). Calling it again replaces the fallback.
+    ///
+    /// ```
+    /// use linkwan_runtime::test_util::{MockResponse, MockServer};
+    /// use serde_json::json;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// // Any action succeeds; the test looks at what was sent afterwards.
+    /// let server = MockServer::builder()
+    ///     .fallback(|_req| MockResponse::ok(json!({ "Success": true })))
+    ///     .start()
+    ///     .await?;
+    /// // Or: any action but the expected ones fails the test (see MockServer's "Panics").
+    /// let strict = MockServer::builder()
+    ///     .handler("DescribeRegions", |_req| MockResponse::ok(json!({ "Regions": [] })))
+    ///     .fallback(|req| panic!("unexpected action {:?}", req.action()))
+    ///     .start()
+    ///     .await?;
+    /// # let _ = (server, strict);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn fallback(
+        mut self,
+        handler: impl Fn(&MockRequest) -> MockResponse + Send + Sync + 'static,
+    ) -> Self {
+        self.fallback = Some(Arc::new(handler));
         self
     }
 
@@ -260,16 +306,20 @@ impl MockServerBuilder {
             },
             verify_signatures: self.verify_signatures,
             handlers: self.handlers,
+            fallback: self.fallback,
             requests: Mutex::new(Vec::new()),
             record: self.record,
             connections: AtomicUsize::new(0),
             request_count: AtomicUsize::new(0),
+            panics: Mutex::new(Vec::new()),
         });
+        let listener = Arc::new(Mutex::new(Some(listener)));
         let (shutdown, rx) = watch::channel(false);
-        tokio::spawn(accept_loop(listener, state.clone(), rx));
+        tokio::spawn(accept_loop(listener.clone(), state.clone(), rx));
         Ok(MockServer {
             addr,
             state,
+            listener,
             shutdown,
         })
     }
@@ -278,11 +328,22 @@ impl MockServerBuilder {
 /// A signature-verifying loopback server; stops when dropped.
 ///
 /// See the [module docs](super) for what it checks.
+///
+/// # Panics
+///
+/// Dropping it panics when one of its handlers panicked (a failed `assert!` or `unwrap`
+/// in test code), with the first panic's message, so that the test fails even when it
+/// expected the call to fail; the client was answered `MockServer.HandlerPanicked`
+/// (500) with that message. It does not panic while the thread is already panicking.
 pub struct MockServer {
     addr: SocketAddr,
     state: Arc<State>,
+    /// Shared with the accept loop, so that [`MockServer::shutdown`] closes it at once.
+    listener: SharedListener,
     shutdown: watch::Sender<bool>,
 }
+
+type SharedListener = Arc<Mutex<Option<TcpListener>>>;
 
 impl fmt::Debug for MockServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -299,6 +360,7 @@ impl MockServer {
         MockServerBuilder {
             keys: Vec::new(),
             handlers: HashMap::new(),
+            fallback: None,
             max_skew: Duration::from_secs(15 * 60),
             clock_offset_secs: 0,
             verify_signatures: true,
@@ -316,12 +378,16 @@ impl MockServer {
         self.addr
     }
 
-    /// Every request received so far, in arrival order.
+    /// Every request received so far, in arrival order (those refused for their body,
+    /// too large or unreadable, with their query's params only).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state.requests).clone()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests (between the parts of a test). It leaves
+    /// [`request_count`](Self::request_count) and [`connections`](Self::connections),
+    /// which count from the start, and the nonces already seen (a replay is still
+    /// refused).
     pub fn clear_requests(&self) {
         lock(&self.state.requests).clear();
     }
@@ -336,8 +402,13 @@ impl MockServer {
         self.state.connections.load(Ordering::Relaxed)
     }
 
-    /// Stops accepting and closes every open connection.
+    /// Stops accepting and closes every open connection (a request in flight gets a
+    /// transport error). The address is free again when this returns: another server
+    /// can [`start_on`](MockServerBuilder::start_on) it.
     pub fn shutdown(&self) {
+        // Closed here, not when the accept loop next runs (on a current-thread runtime,
+        // not before the test's next await), so that the port can be bound again.
+        drop(lock(&self.listener).take());
         let _ = self.shutdown.send(true);
     }
 }
@@ -345,6 +416,16 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         self.shutdown();
+        if std::thread::panicking() {
+            return;
+        }
+        let panics = std::mem::take(&mut *lock(&self.state.panics));
+        if let Some(first) = panics.first() {
+            panic!(
+                "the mock server's handlers panicked {} time(s); the first: {first}",
+                panics.len()
+            );
+        }
     }
 }
 
@@ -353,14 +434,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 async fn accept_loop(
-    listener: TcpListener,
+    listener: SharedListener,
     state: Arc<State>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    // Pending once the listener is gone: `shutdown` has then been signalled too.
+    let accept = || {
+        std::future::poll_fn(|cx| match lock(&listener).as_ref() {
+            Some(listener) => listener.poll_accept(cx),
+            None => std::task::Poll::Pending,
+        })
+    };
     loop {
         let stream = tokio::select! {
             _ = shutdown.changed() => return,
-            accepted = listener.accept() => match accepted {
+            accepted = accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(_) => {
                     // Out of file descriptors and the like: back off instead of spinning.
@@ -405,31 +493,35 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     let (mut parts, body) = req.into_parts();
     redact_secret_headers(&mut parts.headers);
     let method = parts.method.as_str().to_owned();
-    let too_large = || {
-        let answer = MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
-        render(state, answer, true, "Error")
-    };
-    // A Content-Length past the limit is answered at once, not after the body.
-    if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
-        return Ok(too_large());
-    }
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<LengthLimitError>() => return Ok(too_large()),
-        Err(e) => {
-            // A broken body (a bad chunk) is the client's mistake, not a size.
-            let answer = MockResponse::error(
-                400,
-                "MalformedRequestBody",
-                &format!("The request body cannot be read: {e}."),
-            );
-            return Ok(render(state, answer, true, "Error"));
-        }
-    };
     let mut params = BTreeMap::new();
     if let Some(query) = parts.uri.query() {
         decode_into(query.as_bytes(), &mut params);
     }
+    let too_large =
+        || MockResponse::error(413, "RequestTooLarge", "The request body is too large.");
+    // A Content-Length past the limit is answered at once, not after the body.
+    let body = if body.size_hint().lower() > MAX_REQUEST_BODY as u64 {
+        Err(too_large())
+    } else {
+        match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+            Ok(collected) => Ok(collected.to_bytes()),
+            Err(e) if e.is::<LengthLimitError>() => Err(too_large()),
+            // A broken body (a bad chunk) is the client's mistake, not a size.
+            Err(e) => Err(MockResponse::error(
+                400,
+                "MalformedRequestBody",
+                &format!("The request body cannot be read: {e}."),
+            )),
+        }
+    };
+    let body = match body {
+        Ok(body) => body,
+        Err(answer) => {
+            // Recorded with the query's params, as any refused request is.
+            record(state, &method, &parts, &params, Err(error_code(&answer)));
+            return Ok(render(state, answer, true, "Error"));
+        }
+    };
     if is_form(&parts.headers) {
         decode_into(&body, &mut params);
     }
@@ -443,24 +535,22 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
     } else {
         Ok(params.get("AccessKeyId").cloned().unwrap_or_default())
     };
-    if state.record {
-        lock(&state.requests).push(RecordedRequest {
-            method: method.clone(),
-            path: parts.uri.path().to_owned(),
-            params: params.clone(),
-            headers: parts.headers.clone(),
-            verified: verified.as_ref().map(|_| ()).map_err(error_code),
-        });
-    }
+    let outcome = verified.as_ref().map(|_| ()).map_err(error_code);
+    record(state, &method, &parts, &params, outcome);
     let answer = match verified {
         Err(answer) => answer,
-        Ok(access_key_id) => match state.handlers.get(&action) {
-            Some(handler) => handler(&MockRequest {
-                method,
-                params,
-                headers: parts.headers,
-                access_key_id,
-            }),
+        Ok(access_key_id) => match state.handlers.get(&action).or(state.fallback.as_ref()) {
+            Some(handler) => call_handler(
+                state,
+                handler,
+                &action,
+                &MockRequest {
+                    method,
+                    params,
+                    headers: parts.headers,
+                    access_key_id,
+                },
+            ),
             None => MockResponse::error(
                 404,
                 "InvalidAction.NotFound",
@@ -475,6 +565,50 @@ async fn handle(state: &State, req: Request<Incoming>) -> Result<Response<MockBo
         Kind::Reset => Err(Reset),
         Kind::Stall => std::future::pending().await,
         _ => Ok(render(state, answer, wants_json, &action)),
+    }
+}
+
+/// Calls `handler`; a panic is answered `MockServer.HandlerPanicked` (500) with its
+/// message, and kept for [`MockServer`]'s `Drop` to report, instead of closing the
+/// connection without an answer.
+fn call_handler(
+    state: &State,
+    handler: &Handler,
+    action: &str,
+    request: &MockRequest,
+) -> MockResponse {
+    // The handler's own state is the test's: a lock it poisoned says so on its next use.
+    match std::panic::catch_unwind(AssertUnwindSafe(|| handler(request))) {
+        Ok(answer) => answer,
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("a panic without a message");
+            let message = format!("The mock server's handler for {action} panicked: {text}");
+            lock(&state.panics).push(message.clone());
+            MockResponse::error(500, "MockServer.HandlerPanicked", &message)
+        }
+    }
+}
+
+/// Keeps a request for [`MockServer::requests`], when the server records.
+fn record(
+    state: &State,
+    method: &str,
+    parts: &http::request::Parts,
+    params: &BTreeMap<String, String>,
+    verified: Result<(), String>,
+) {
+    if state.record {
+        lock(&state.requests).push(RecordedRequest {
+            method: method.to_owned(),
+            path: parts.uri.path().to_owned(),
+            params: params.clone(),
+            headers: parts.headers.clone(),
+            verified,
+        });
     }
 }
 
@@ -544,6 +678,18 @@ fn render(
         let answer = MockResponse::error(500, "MockServer.InvalidStatus", &message);
         return render(state, answer, wants_json, action);
     };
+    // So is a header HTTP cannot carry (its value is not repeated: it may be anything).
+    let mut extra = Vec::with_capacity(answer.headers.len());
+    for (name, value) in &answer.headers {
+        match (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            (Ok(name), Ok(value)) => extra.push((name, value)),
+            (Err(_), _) => return invalid_header(state, name, "name", wants_json, action),
+            (_, Err(_)) => return invalid_header(state, name, "value", wants_json, action),
+        }
+    }
     let mut builder = Response::builder().status(status);
     let date = clock::http_date(clock::now_secs(state.verifier.clock_offset_secs));
     let body = match answer.kind {
@@ -598,13 +744,32 @@ fn render(
     if let Ok(v) = HeaderValue::from_str(&date) {
         headers.insert(http::header::DATE, v);
     }
-    for (name, value) in answer.headers {
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
-            headers.insert(name, value);
+    // The handler's first header of a name replaces the server's own (`Content-Type`,
+    // `Date`, `x-acs-request-id`); a name it gives again is sent again.
+    let mut given: Vec<http::HeaderName> = Vec::new();
+    for (name, value) in extra {
+        if given.contains(&name) {
+            headers.append(name, value);
+        } else {
+            headers.insert(name.clone(), value);
+            given.push(name);
         }
     }
     resp
+}
+
+/// `MockServer.InvalidHeader` (500): the handler's header `name` has a `part` (its name or
+/// its value) that HTTP cannot carry.
+fn invalid_header(
+    state: &State,
+    name: &str,
+    part: &str,
+    wants_json: bool,
+    action: &str,
+) -> Response<MockBody> {
+    let message = format!(
+        "The mock server's handler answered a header whose {part} HTTP cannot carry: {name:?}."
+    );
+    let answer = MockResponse::error(500, "MockServer.InvalidHeader", &message);
+    render(state, answer, wants_json, action)
 }
