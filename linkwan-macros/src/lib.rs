@@ -115,7 +115,7 @@ use proc_macro::TokenStream;
 /// |---|---|
 /// | `String`, `&'a str`, `Cow<'a, str>` | the string |
 /// | `bool` | `true` / `false` |
-/// | every integer type, `f32`, `f64` | decimal |
+/// | every integer type, `f32`, `f64` | decimal; a NaN or infinite float is refused (the request is not sent) |
 /// | `Option<T>` | nothing when `None` |
 /// | `Vec<T>`, `[T; N]` | `Name.1`, `Name.2`, … |
 /// | a struct with `#[derive(RpcParam)]` | `Name.Key`; in a `Vec`: `Name.1.Key` |
@@ -126,7 +126,7 @@ use proc_macro::TokenStream;
 /// | attribute | meaning |
 /// |---|---|
 /// | `#[rpc(rename = "Name")]` | send under `Name` instead of the PascalCase field name |
-/// | `#[rpc(json)]` | send the value as a JSON string (`linkwan_runtime::params::Json`); the type must implement `serde::Serialize`. On a field spelled `Option<T>`, `None` is omitted |
+/// | `#[rpc(json)]` | send the value as a JSON string (`linkwan_runtime::params::Json`); the type must implement `serde::Serialize`. On a field spelled `Option<T>`, `None` is omitted. A NaN or infinite float inside is refused |
 /// | `#[rpc(skip)]` | do not send the field |
 ///
 /// Lifetime and const parameters are supported; type parameters are not (write a

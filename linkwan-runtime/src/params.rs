@@ -7,7 +7,8 @@
 //! |---|---|
 //! | `String`, `&str`, `Cow<str>` | the string as is |
 //! | `bool` | `true` / `false` |
-//! | every integer type, `f32`, `f64` | decimal (`Display`) |
+//! | every integer type | decimal |
+//! | `f32`, `f64` | decimal, in full (`Display`: `1`, `0.5`, `1000000000000000000000`); NaN and infinities are refused |
 //! | `Option<T>` | nothing when `None` |
 //! | `Vec<T>`, `[T]`, `[T; N]` | `Name.1`, `Name.2`, … (1-based) |
 //! | a struct deriving [`RpcParam`](macro@crate::RpcParam) | `Name.Key` for each field, so a list of them is `Name.1.Key` |
@@ -33,8 +34,9 @@ use std::fmt;
 /// An ordered list of `(key, value)` RPC params, as written by a request.
 ///
 /// Order is the order of writing; the signer sorts. A value that cannot be written (a
-/// [`Json`] value that fails to serialize) records an error instead, and the client
-/// refuses to send the request ([`Error::InvalidRequest`](crate::Error::InvalidRequest)).
+/// NaN or infinite float, a [`Json`] value that fails to serialize) records an error
+/// instead, and the client refuses to send the request
+/// ([`Error::InvalidRequest`](crate::Error::InvalidRequest)).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Params {
     /// Every key and value, back to back: one buffer, not two `String`s per pair.
@@ -315,7 +317,24 @@ macro_rules! display_param {
         }
     )*};
 }
-display_param!(f32 f64 char);
+display_param!(char);
+
+// Floats in full (`Display`: no exponent, the shortest text that reads back the same).
+// NaN and infinities are no number an API takes: refused, so the request is not sent.
+macro_rules! float_param {
+    ($($t:ty)*) => {$(
+        impl RpcParam for $t {
+            fn write_param(&self, name: &str, out: &mut Params) {
+                if self.is_finite() {
+                    out.push_display(name, self);
+                } else {
+                    out.record_error(name, format_args!("{self} is not a finite number"));
+                }
+            }
+        }
+    )*};
+}
+float_param!(f32 f64);
 
 // Integers are the common case: written digit by digit, without `fmt`'s machinery.
 macro_rules! unsigned_param {
@@ -468,8 +487,10 @@ fn write_decimal(mut n: usize, out: &mut [u8]) -> usize {
 
 /// Sends the wrapped value as a JSON string (for params the API takes as JSON).
 ///
-/// `#[rpc(json)]` on a field wraps it in this. A value that fails to serialize records
-/// an error in [`Params`] and the request is not sent.
+/// `#[rpc(json)]` on a field wraps it in this. A value that fails to serialize, or that
+/// holds a NaN or infinite float (which serde_json would write as `null`; Go's
+/// `encoding/json` refuses it too), records an error in [`Params`] and the request is
+/// not sent.
 ///
 /// ```
 /// use linkwan_runtime::{params::Json, Params};
@@ -483,9 +504,182 @@ pub struct Json<T>(pub T);
 
 impl<T: serde::Serialize> RpcParam for Json<T> {
     fn write_param(&self, name: &str, out: &mut Params) {
-        match serde_json::to_string(&self.0) {
+        let json = serde_json::to_string(&self.0).and_then(|json| {
+            // serde_json writes a NaN or infinite float as `null`; refuse it instead, as
+            // Go's encoding/json does. Only text with a `null` can hold one.
+            if json.contains("null") {
+                self.0.serialize(finite::Floats)?;
+            }
+            Ok(json)
+        });
+        match json {
             Ok(json) => out.push_str(name, &json),
             Err(e) => out.record_error(name, format_args!("cannot serialize as JSON: {e}")),
+        }
+    }
+}
+
+/// A serializer that writes nothing and fails on the first NaN or infinite float.
+mod finite {
+    use serde::ser::{self, Serialize};
+
+    type Result = std::result::Result<(), serde_json::Error>;
+
+    pub(super) struct Floats;
+
+    fn check(finite: bool, value: &dyn std::fmt::Display) -> Result {
+        match finite {
+            true => Ok(()),
+            false => Err(ser::Error::custom(format_args!(
+                "{value} is not a finite number"
+            ))),
+        }
+    }
+
+    macro_rules! accept {
+        ($($method:ident($t:ty)),*) => {$(
+            fn $method(self, _: $t) -> Result {
+                Ok(())
+            }
+        )*};
+    }
+
+    impl ser::Serializer for Floats {
+        type Ok = ();
+        type Error = serde_json::Error;
+        type SerializeSeq = Self;
+        type SerializeTuple = Self;
+        type SerializeTupleStruct = Self;
+        type SerializeTupleVariant = Self;
+        type SerializeMap = Self;
+        type SerializeStruct = Self;
+        type SerializeStructVariant = Self;
+
+        accept!(
+            serialize_bool(bool),
+            serialize_char(char),
+            serialize_str(&str),
+            serialize_bytes(&[u8]),
+            serialize_unit_struct(&'static str),
+            serialize_i8(i8),
+            serialize_i16(i16),
+            serialize_i32(i32),
+            serialize_i64(i64),
+            serialize_i128(i128),
+            serialize_u8(u8),
+            serialize_u16(u16),
+            serialize_u32(u32),
+            serialize_u64(u64),
+            serialize_u128(u128)
+        );
+
+        fn serialize_f32(self, v: f32) -> Result {
+            check(v.is_finite(), &v)
+        }
+        fn serialize_f64(self, v: f64) -> Result {
+            check(v.is_finite(), &v)
+        }
+        fn serialize_none(self) -> Result {
+            Ok(())
+        }
+        fn serialize_unit(self) -> Result {
+            Ok(())
+        }
+        fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result {
+            v.serialize(self)
+        }
+        fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result {
+            Ok(())
+        }
+        fn serialize_newtype_struct<T: ?Sized + Serialize>(self, _: &'static str, v: &T) -> Result {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: ?Sized + Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            v: &T,
+        ) -> Result {
+            v.serialize(self)
+        }
+        fn serialize_seq(self, _: Option<usize>) -> std::result::Result<Self, Self::Error> {
+            Ok(self)
+        }
+        fn serialize_tuple(self, _: usize) -> std::result::Result<Self, Self::Error> {
+            Ok(self)
+        }
+        fn serialize_tuple_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> std::result::Result<Self, Self::Error> {
+            Ok(self)
+        }
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> std::result::Result<Self, Self::Error> {
+            Ok(self)
+        }
+        fn serialize_map(self, _: Option<usize>) -> std::result::Result<Self, Self::Error> {
+            Ok(self)
+        }
+        fn serialize_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> std::result::Result<Self, Self::Error> {
+            Ok(self)
+        }
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> std::result::Result<Self, Self::Error> {
+            Ok(self)
+        }
+    }
+
+    macro_rules! compound {
+        ($($trait:ident :: $method:ident($($key:ty)?)),*) => {$(
+            impl ser::$trait for Floats {
+                type Ok = ();
+                type Error = serde_json::Error;
+                fn $method<T: ?Sized + Serialize>(&mut self, $(_: $key,)? v: &T) -> Result {
+                    v.serialize(Floats)
+                }
+                fn end(self) -> Result {
+                    Ok(())
+                }
+            }
+        )*};
+    }
+    compound!(
+        SerializeSeq::serialize_element(),
+        SerializeTuple::serialize_element(),
+        SerializeTupleStruct::serialize_field(),
+        SerializeTupleVariant::serialize_field(),
+        SerializeStruct::serialize_field(&'static str),
+        SerializeStructVariant::serialize_field(&'static str)
+    );
+
+    impl ser::SerializeMap for Floats {
+        type Ok = ();
+        type Error = serde_json::Error;
+        fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result {
+            key.serialize(Floats)
+        }
+        fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+            value.serialize(Floats)
+        }
+        fn end(self) -> Result {
+            Ok(())
         }
     }
 }
@@ -682,6 +876,119 @@ mod tests {
         b.push("a", "b");
         assert_ne!(a, b);
         assert_eq!(a.get(""), Some("ab"));
+    }
+
+    #[test]
+    fn non_finite_floats_are_refused_not_sent() {
+        for (value, shown) in [
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            let mut p = Params::new();
+            p.insert("F", &value);
+            p.insert("G", &(value as f32));
+            assert!(p.is_empty(), "{shown}");
+            let error = p.error().unwrap();
+            assert!(error.starts_with("param `F`: "), "{error}");
+            assert!(error.contains(shown), "{error}");
+            let mut p = Params::new();
+            p.insert("G", &vec![1.0, value as f32]);
+            assert_eq!(p.iter().collect::<Vec<_>>(), [("G.1", "1")]);
+            assert!(p.error().unwrap().starts_with("param `G.2`: "));
+        }
+        // Finite ones, written in full (no exponent) and round-tripping.
+        let mut p = Params::new();
+        for value in [1.0, -0.0, 1e21, 1e-7, 0.1, f64::MAX, f64::MIN_POSITIVE] {
+            p.insert("F", &value);
+        }
+        p.insert("F", &0.1f32);
+        let got: Vec<&str> = p.iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            &got[..5],
+            ["1", "-0", "1000000000000000000000", "0.0000001", "0.1"]
+        );
+        assert_eq!(got[7], "0.1");
+        for v in &got {
+            assert!(!v.contains(['e', 'E']), "{v}");
+        }
+        assert_eq!(got[5].parse::<f64>(), Ok(f64::MAX));
+        assert_eq!(got[6].parse::<f64>(), Ok(f64::MIN_POSITIVE));
+        assert_eq!(p.error(), None);
+    }
+
+    #[test]
+    fn json_refuses_non_finite_floats_serde_json_would_write_as_null() {
+        #[derive(serde::Serialize)]
+        struct Point {
+            x: f64,
+            y: Option<f32>,
+            tags: Vec<(String, f64)>,
+        }
+        let point = |x, y, t| Point {
+            x,
+            y,
+            tags: vec![("a".into(), t)],
+        };
+        let mut p = Params::new();
+        p.insert("P", &Json(point(1.5, None, 2.0)));
+        p.insert("N", &Json(None::<f64>));
+        assert_eq!(
+            p.iter().collect::<Vec<_>>(),
+            [
+                ("P", r#"{"x":1.5,"y":null,"tags":[["a",2.0]]}"#),
+                ("N", "null")
+            ]
+        );
+        assert_eq!(p.error(), None);
+        for bad in [
+            point(f64::NAN, None, 0.0),
+            point(0.0, Some(f32::INFINITY), 0.0),
+            point(0.0, None, f64::NEG_INFINITY),
+        ] {
+            let mut p = Params::new();
+            p.insert("P", &Json(&bad));
+            assert!(p.is_empty());
+            let error = p.error().unwrap();
+            assert!(
+                error.starts_with("param `P`: cannot serialize as JSON: "),
+                "{error}"
+            );
+            assert!(error.contains("not a finite number"), "{error}");
+        }
+        // In a map key and behind every kind of wrapper.
+        let mut keys = std::collections::BTreeMap::new();
+        keys.insert(OrderedNan, 1);
+        let mut p = Params::new();
+        p.insert("K", &Json(&keys));
+        assert!(p.error().is_some());
+        #[derive(serde::Serialize)]
+        enum E {
+            New(f64),
+            Tuple(u8, f64),
+            Struct { f: f64 },
+        }
+        #[derive(serde::Serialize)]
+        struct Wrapped(E);
+        for e in [
+            E::New(f64::NAN),
+            E::Tuple(1, f64::NAN),
+            E::Struct { f: f64::NAN },
+        ] {
+            let mut p = Params::new();
+            p.insert("E", &Json(Wrapped(e)));
+            assert!(p.is_empty() && p.error().is_some());
+        }
+    }
+
+    /// A map key that serializes as NaN.
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    struct OrderedNan;
+
+    impl serde::Serialize for OrderedNan {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_f64(f64::NAN)
+        }
     }
 
     #[test]
