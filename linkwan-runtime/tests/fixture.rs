@@ -84,7 +84,7 @@ async fn a_server_drops_quietly_without_panics_or_while_the_test_already_fails()
 
 /// Stopping a server frees its address at once: a test can stop it and start another on
 /// the same address (to see a client reconnect), and binding an address in use is the
-/// plain I/O error.
+/// I/O error, naming the address.
 #[tokio::test]
 async fn a_stopped_server_frees_its_address_at_once() {
     let server = serve(REJECT, |_| ok_reject()).await;
@@ -94,6 +94,12 @@ async fn a_stopped_server_frees_its_address_at_once() {
 
     let in_use = mock(creds()).start_on(addr).await.unwrap_err();
     assert_eq!(in_use.kind(), std::io::ErrorKind::AddrInUse);
+    assert!(
+        in_use
+            .to_string()
+            .starts_with(&format!("cannot bind {addr}: ")),
+        "{in_use}"
+    );
 
     drop(server);
     let again = mock(creds())

@@ -285,13 +285,17 @@ impl MockServerBuilder {
     ///
     /// # Errors
     ///
-    /// The I/O error of binding `addr` (in use, not local, not permitted).
+    /// The I/O error of binding `addr` (in use, not local, not permitted), its message
+    /// naming `addr`.
     ///
     /// # Panics
     ///
     /// When polled outside a Tokio runtime (it binds with Tokio and spawns the accept loop).
     pub async fn start_on(self, addr: SocketAddr) -> std::io::Result<MockServer> {
-        let listener = TcpListener::bind(addr).await?;
+        // The error names the address (the OS's message does not), its kind kept.
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| std::io::Error::new(e.kind(), format!("cannot bind {addr}: {e}")))?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             verifier: Verifier {
