@@ -34,9 +34,10 @@
 //! the CPU has it); everything else is kept to one pass with no allocation per byte or
 //! per param:
 //!
-//! * Params are sorted as borrowed pairs in a stack array (the heap past 32 params), on
-//!   the key's first sixteen bytes as one big-endian integer, falling back to a full
-//!   comparison only on ties (keys longer than that sharing their first sixteen bytes).
+//! * Params are sorted as borrowed pairs in a stack array, left uninitialised until
+//!   written (the heap past 32 params), on the key's first sixteen bytes as one
+//!   big-endian integer, falling back to a full comparison only on ties (keys longer
+//!   than that sharing their first sixteen bytes).
 //!   Input whose prefixes already rise is not sorted again; falling input is reversed;
 //!   other input goes through an insertion sort on the prefixes; from 17 to 32 params,
 //!   after a stable counting pass on the key's first byte (order-preserving buckets,
