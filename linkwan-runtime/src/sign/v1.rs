@@ -34,9 +34,10 @@
 //! the CPU has it); everything else is kept to one pass with no allocation per byte or
 //! per param:
 //!
-//! * Params are sorted as borrowed pairs in a stack array (the heap past 32 params), on
-//!   the key's first sixteen bytes as one big-endian integer, falling back to a full
-//!   comparison only on ties (keys longer than that sharing their first sixteen bytes).
+//! * Params are sorted as borrowed pairs in a stack array, left uninitialised until
+//!   written (the heap past 32 params), on the key's first sixteen bytes as one
+//!   big-endian integer, falling back to a full comparison only on ties (keys longer
+//!   than that sharing their first sixteen bytes).
 //!   Input whose prefixes already rise is not sorted again; falling input is reversed;
 //!   other input goes through an insertion sort on the prefixes; from 17 to 32 params,
 //!   after a stable counting pass on the key's first byte (order-preserving buckets,
@@ -63,6 +64,8 @@
 //!
 //! `cargo bench -p linkwan-runtime --bench signer` compares each entry point with that
 //! floor on the shared vectors.
+
+use std::mem::MaybeUninit;
 
 use hmac::{KeyInit as _, Mac as _};
 use sha1::Digest as _;
@@ -406,11 +409,11 @@ fn sign_then<R>(
 ) -> R {
     let mut heap = Vec::new();
     if params.len() <= SMALL {
-        let mut stack = [Param::EMPTY; SMALL];
+        let mut stack = Slots::<SMALL>::new();
         let sorted = sorted(params.iter().copied(), &mut stack, &mut heap);
         sign_sorted(method, params, sorted, mac(), finish)
     } else {
-        let (mut stack, mut out) = ([Param::EMPTY; LARGE], [Param::EMPTY; LARGE]);
+        let (mut stack, mut out) = (Slots::<LARGE>::new(), Slots::<LARGE>::new());
         let sorted = sorted_bucketed(params.iter().copied(), &mut stack, &mut out, &mut heap);
         sign_sorted(method, params, sorted, mac(), finish)
     }
@@ -456,13 +459,6 @@ struct Param<'k, 'v> {
 }
 
 impl<'k, 'v> Param<'k, 'v> {
-    /// A placeholder for the stack array.
-    const EMPTY: Self = Param {
-        prefix: 0,
-        key: "",
-        value: "",
-    };
-
     #[inline]
     fn new((key, value): (&'k str, &'v str)) -> Self {
         Param {
@@ -490,46 +486,75 @@ fn with_sorted<'k, 'v, R>(
     let params = params.into_iter();
     let mut heap = Vec::new();
     if params.size_hint().1.is_some_and(|n| n <= SMALL) {
-        f(sorted(params, &mut [Param::EMPTY; SMALL], &mut heap))
+        f(sorted(params, &mut Slots::<SMALL>::new(), &mut heap))
     } else {
-        let mut out = [Param::EMPTY; LARGE];
+        let mut out = Slots::<LARGE>::new();
         f(sorted_bucketed(
             params,
-            &mut [Param::EMPTY; LARGE],
+            &mut Slots::<LARGE>::new(),
             &mut out,
             &mut heap,
         ))
     }
 }
 
+/// Room for `N` params on the stack, left uninitialised until written: filling 1.5–3 KB
+/// of placeholders first cost about a tenth of the floor's time, at every call. Only
+/// what was written is read back: [`collect`] fills the slots from the front, and
+/// [`scatter_by_bucket`] writes every slot of the prefix it returns.
+struct Slots<'k, 'v, const N: usize>([MaybeUninit<Param<'k, 'v>>; N]);
+
+impl<'k, 'v, const N: usize> Slots<'k, 'v, N> {
+    #[inline(always)]
+    fn new() -> Self {
+        Slots([const { MaybeUninit::uninit() }; N])
+    }
+
+    /// The first `n` slots as params.
+    ///
+    /// # Safety
+    ///
+    /// Each of the first `n` slots has been written.
+    #[inline(always)]
+    unsafe fn filled(&mut self, n: usize) -> &mut [Param<'k, 'v>] {
+        let slots = self.0.get_mut(..n).unwrap_or_default();
+        // SAFETY: the caller wrote these slots, and `MaybeUninit<T>` has `T`'s layout.
+        unsafe { &mut *(std::ptr::from_mut(slots) as *mut [Param<'k, 'v>]) }
+    }
+}
+
 /// Collects borrowed params into `stack`; past `N` of them, they all go to `heap`, which
-/// is then sorted, and the result is `None`. Otherwise, how many there are and whether
+/// is then sorted, and the result is `None`. Otherwise, the params collected and whether
 /// their keys already rise.
 #[inline(always)]
-fn collect<'k, 'v, const N: usize>(
+fn collect<'s, 'k, 'v, const N: usize>(
     params: impl IntoIterator<Item = (&'k str, &'v str)>,
-    stack: &mut [Param<'k, 'v>; N],
+    stack: &'s mut Slots<'k, 'v, N>,
     heap: &mut Vec<Param<'k, 'v>>,
-) -> Option<(usize, bool)> {
+) -> Option<(&'s mut [Param<'k, 'v>], bool)> {
     let mut params = params.into_iter();
     let mut n = 0;
     let mut in_order = true;
+    let mut last = 0;
     for p in params.by_ref() {
-        if n == N {
+        let p = Param::new(p);
+        let Some(slot) = stack.0.get_mut(n) else {
             heap.reserve(2 * N + params.size_hint().0);
-            heap.extend_from_slice(&stack[..]);
-            heap.push(Param::new(p));
+            // SAFETY: the loop has written every slot, in order, to get here.
+            heap.extend_from_slice(unsafe { stack.filled(N) });
+            heap.push(p);
             heap.extend(params.map(Param::new));
             sort(heap);
             return None;
-        }
-        let p = Param::new(p);
+        };
         // Strictly rising prefixes are rising keys: the input is already in order.
-        in_order &= n == 0 || stack[(n - 1) % N].prefix < p.prefix;
-        stack[n] = p;
+        in_order &= n == 0 || last < p.prefix;
+        last = p.prefix;
+        slot.write(p);
         n += 1;
     }
-    Some((n, in_order))
+    // SAFETY: the loop wrote slots `0..n`, in order.
+    Some((unsafe { stack.filled(n) }, in_order))
 }
 
 /// Collects and sorts borrowed params, in `stack` when they fit, else in `heap`, and
@@ -537,13 +562,12 @@ fn collect<'k, 'v, const N: usize>(
 #[inline(always)]
 fn sorted<'s, 'k, 'v, const N: usize>(
     params: impl IntoIterator<Item = (&'k str, &'v str)>,
-    stack: &'s mut [Param<'k, 'v>; N],
+    stack: &'s mut Slots<'k, 'v, N>,
     heap: &'s mut Vec<Param<'k, 'v>>,
 ) -> &'s [Param<'k, 'v>] {
-    let Some((n, in_order)) = collect(params, stack, heap) else {
+    let Some((sorted, in_order)) = collect(params, stack, heap) else {
         return heap;
     };
-    let sorted = &mut stack[..n];
     if !in_order {
         sort(sorted);
     }
@@ -559,30 +583,21 @@ fn sorted<'s, 'k, 'v, const N: usize>(
 #[inline(always)]
 fn sorted_bucketed<'s, 'k, 'v>(
     params: impl IntoIterator<Item = (&'k str, &'v str)>,
-    stack: &'s mut [Param<'k, 'v>; LARGE],
-    out: &'s mut [Param<'k, 'v>; LARGE],
+    stack: &'s mut Slots<'k, 'v, LARGE>,
+    out: &'s mut Slots<'k, 'v, LARGE>,
     heap: &'s mut Vec<Param<'k, 'v>>,
 ) -> &'s [Param<'k, 'v>] {
-    let Some((n, in_order)) = collect(params, stack, heap) else {
+    let Some((input, in_order)) = collect(params, stack, heap) else {
         return heap;
     };
     if in_order {
-        return &stack[..n];
+        return input;
     }
-    if n <= BUCKETED {
-        let sorted = &mut stack[..n];
-        sort(sorted);
-        return sorted;
+    if input.len() <= BUCKETED {
+        sort(input);
+        return input;
     }
-    let input = &stack[..n];
-    let mut buckets = [0u8; LARGE];
-    let mut counts = [0u8; BUCKETS];
-    for (b, p) in buckets.iter_mut().zip(input) {
-        *b = bucket(p.prefix) as u8;
-        counts[usize::from(*b) % BUCKETS] += 1;
-    }
-    let sorted = &mut out[..n];
-    scatter_by_bucket(input, &buckets[..n], &counts, sorted);
+    let sorted = scatter_by_bucket(input, out);
     if !insertion_sort_by_prefix::<true>(sorted) {
         sort_fully(sorted);
     }
@@ -640,15 +655,23 @@ fn bucket(prefix: u128) -> usize {
     )
 }
 
-/// The bucket pass: a stable counting sort of `input` on the first byte into `out` (the
-/// same length), given each param's bucket and the count of every bucket.
+/// The bucket pass: a stable counting sort of `input` on the first byte into `out`;
+/// returns the sorted params (the first `input.len()` slots of `out`, at most
+/// [`LARGE`]).
 #[inline(always)]
-fn scatter_by_bucket<'k, 'v>(
+fn scatter_by_bucket<'s, 'k, 'v>(
     input: &[Param<'k, 'v>],
-    buckets: &[u8],
-    counts: &[u8; BUCKETS],
-    out: &mut [Param<'k, 'v>],
-) {
+    out: &'s mut Slots<'k, 'v, LARGE>,
+) -> &'s mut [Param<'k, 'v>] {
+    // Counts fit a byte, and so do the offsets below.
+    const { assert!(LARGE < 256) };
+    let input = input.get(..LARGE).unwrap_or(input);
+    let mut buckets = [0u8; LARGE];
+    let mut counts = [0u8; BUCKETS];
+    for (b, p) in buckets.iter_mut().zip(input) {
+        *b = bucket(p.prefix) as u8;
+        counts[usize::from(*b) % BUCKETS] += 1;
+    }
     // Exclusive prefix sums, eight buckets per word: multiplying by 0x0101… adds every
     // byte into all the higher ones (no carries: the total is at most `LARGE` < 256).
     let mut offsets = [0u8; BUCKETS];
@@ -663,11 +686,15 @@ fn scatter_by_bucket<'k, 'v>(
     }
     for (&b, p) in buckets.iter().zip(input) {
         let slot = &mut offsets[usize::from(b) % BUCKETS];
-        if let Some(out) = out.get_mut(usize::from(*slot)) {
-            *out = *p;
+        if let Some(out) = out.0.get_mut(usize::from(*slot)) {
+            out.write(*p);
         }
         *slot = slot.wrapping_add(1);
     }
+    // SAFETY: a counting sort writes every slot it returns. Bucket `b`'s params took the
+    // slots from the sum of the counts of the buckets before it, one each, and there are
+    // `counts[b]` of them: together, slots `0..input.len()`, each written once.
+    unsafe { out.filled(input.len()) }
 }
 
 /// Insertion sort on the prefixes; stops and returns `false` at the first tie (leaving a
@@ -1464,7 +1491,10 @@ const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 #[inline]
 fn base64_digest(digest: &[u8; 20]) -> String {
     // Every byte comes from the alphabet or is `=`: ASCII.
-    String::from(std::str::from_utf8(&base64_bytes(digest)).unwrap_or_default())
+    let bytes = base64_bytes(digest);
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: every byte is from `BASE64` or `=`: ASCII, so UTF-8.
+    unsafe { String::from_utf8_unchecked(bytes.to_vec()) }
 }
 
 /// [`base64_digest`]'s characters.
@@ -2095,7 +2125,7 @@ mod tests {
                 assert_eq!(got, expected, "{n}");
                 // Collected with the bucket counts, whatever the threshold and the size hint.
                 let pairs: Vec<(&str, &str)> = params.iter().map(|p| (p.key, p.value)).collect();
-                let (mut stack, mut out) = ([Param::EMPTY; LARGE], [Param::EMPTY; LARGE]);
+                let (mut stack, mut out) = (Slots::new(), Slots::new());
                 let mut heap = Vec::new();
                 let bucketed =
                     sorted_bucketed(pairs.iter().copied(), &mut stack, &mut out, &mut heap);
@@ -2103,11 +2133,9 @@ mod tests {
                 assert_eq!(got, expected, "{n}");
                 // The bucket pass on its own: a stable scatter by first byte, then the
                 // insertion sort sorts, or stops at a tie with a permutation left.
-                let buckets: Vec<u8> = params.iter().map(|p| bucket(p.prefix) as u8).collect();
-                let mut counts = [0u8; BUCKETS];
-                buckets.iter().for_each(|&b| counts[usize::from(b)] += 1);
-                let mut scattered = vec![Param::EMPTY; n];
-                scatter_by_bucket(&params, &buckets, &counts, &mut scattered);
+                let mut out = Slots::new();
+                let scattered = scatter_by_bucket(&params, &mut out);
+                assert_eq!(scattered.len(), n);
                 let firsts: Vec<usize> = scattered.iter().map(|p| bucket(p.prefix)).collect();
                 assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "{n}");
                 for b in 0..BUCKETS {
@@ -2121,7 +2149,7 @@ mod tests {
                         "{n}: stable"
                     );
                 }
-                let done = insertion_sort_by_prefix::<true>(&mut scattered);
+                let done = insertion_sort_by_prefix::<true>(scattered);
                 let mut got: Vec<&str> = scattered.iter().map(|p| p.key).collect();
                 if done {
                     assert_eq!(got, expected, "{n}");
