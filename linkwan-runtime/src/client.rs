@@ -603,11 +603,15 @@ impl Client {
             // The offset this attempt is signed with: an `InvalidTimeStamp.Expired` is judged
             // against it, not against whatever another call has learnt meanwhile.
             let offset = inner.clock_offset.load(Ordering::Relaxed);
+            // An error status whose body stalls is reported as that status once the
+            // attempt's own limit runs out (the whole call's deadline stays a timeout).
+            let stall = (kind == TimeoutKind::Attempt).then_some(expires);
             let one = self.attempt::<T>(
                 &spec,
                 params,
                 offset,
                 may_cut_connect.then_some(&mut captured),
+                stall,
             );
             let failure = match tokio::time::timeout_at(expires, one).await {
                 Ok(Ok(value)) => return Ok(value),
@@ -758,13 +762,15 @@ impl Client {
 
     /// One attempt: sign (the `Timestamp` corrected by `offset` seconds), send, read the
     /// bounded body, decode. With `capture`, the request reports there the connection it
-    /// is given.
+    /// is given. With `stall`, the attempt's time limit: the body of a status retried by
+    /// itself (429, 5xx) that is still incomplete then ends the attempt as that status.
     async fn attempt<T: serde::de::DeserializeOwned>(
         &self,
         spec: &CallSpec,
         params: &Params,
         offset: i64,
         capture: Option<&mut Option<CaptureConnection>>,
+        stall: Option<Instant>,
     ) -> Result<T, AttemptError> {
         let inner = &*self.inner;
         // Kept to sign the same query again should the server dispute the signature.
@@ -840,7 +846,9 @@ impl Client {
                     retry_after: response::retry_after(&parts.headers),
                 })
             };
-            let bytes = match read_body(body, read_up_to).await {
+            let transient = retry::transient_status(parts.status.as_u16());
+            let stall = stall.filter(|_| transient);
+            let bytes = match read_body(body, read_up_to, stall).await {
                 Ok(bytes) if declared.is_none() => bytes,
                 Ok(head) | Err(BodyError::TooLarge(head)) => {
                     return partial(response::oversized(parts.status, &parts.headers, &head));
@@ -851,10 +859,15 @@ impl Client {
                 // would have said. Any other keeps the transport error: its body may have
                 // held a permanent code, or a throttling one.
                 Err(BodyError::Transport(e, head)) => {
-                    if !retry::transient_status(parts.status.as_u16()) {
+                    if !transient {
                         return Err(body_broke_off(e).into());
                     }
                     return partial(response::cut_short(parts.status, &parts.headers, &head));
+                }
+                // Stalled until the attempt's limit (only asked of those statuses): the
+                // same, rather than a timeout that would hide the status.
+                Err(BodyError::Stalled(head)) => {
+                    return partial(response::stalled(parts.status, &parts.headers, &head));
                 }
             };
             return self.decoded(spec, params, stamp, &parts, &bytes);
@@ -866,7 +879,7 @@ impl Client {
             }
             .into());
         }
-        let bytes = match read_body(body, limit).await {
+        let bytes = match read_body(body, limit, None).await {
             Ok(bytes) => bytes,
             Err(BodyError::TooLarge(_)) => {
                 return Err(Error::BodyTooLarge {
@@ -876,6 +889,9 @@ impl Client {
                 .into())
             }
             Err(BodyError::Transport(e, _)) => return Err(body_broke_off(e).into()),
+            // Not asked for here (no time given): the attempt's own timeout ends a stalled
+            // 2xx body, as a timeout, so this waits for it.
+            Err(BodyError::Stalled(_)) => std::future::pending().await,
         };
         self.decoded(spec, params, stamp, &parts, &bytes)
     }
@@ -928,6 +944,9 @@ enum BodyError {
     /// The body broke off: why, and the first [`response::OVERSIZED_HEAD`] bytes (at
     /// most) read before.
     Transport(hyper::Error, Bytes),
+    /// The body was still incomplete at the time given to [`read_body`]: the first
+    /// [`response::OVERSIZED_HEAD`] bytes (at most) read before.
+    Stalled(Bytes),
 }
 
 /// The error for a body that broke off: the request was sent.
@@ -938,8 +957,13 @@ fn body_broke_off(e: hyper::Error) -> Error {
 /// Reads a whole response body of at most `limit` bytes (more is
 /// [`BodyError::TooLarge`], as soon as a frame goes over), as `Limited` and `collect()`
 /// would, without their list of buffers: the usual answer arrives in one data frame,
-/// which is kept as is; several are copied into one buffer. Trailers are ignored.
-async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
+/// which is kept as is; several are copied into one buffer. Trailers are ignored. With
+/// `until`, a body still incomplete then is [`BodyError::Stalled`].
+async fn read_body(
+    mut body: Incoming,
+    limit: usize,
+    until: Option<Instant>,
+) -> Result<Bytes, BodyError> {
     let mut first = Bytes::new();
     let mut joined: Vec<u8> = Vec::new();
     let mut total: usize = 0;
@@ -957,7 +981,17 @@ async fn read_body(mut body: Incoming, limit: usize) -> Result<Bytes, BodyError>
         }
         head.into()
     };
-    while let Some(frame) = body.frame().await {
+    loop {
+        let next = match until {
+            None => body.frame().await,
+            Some(at) => match tokio::time::timeout_at(at, body.frame()).await {
+                Ok(next) => next,
+                Err(_) => return Err(BodyError::Stalled(head(&first, &joined, &[]))),
+            },
+        };
+        let Some(frame) = next else {
+            break;
+        };
         let frame = match frame {
             Ok(frame) => frame,
             Err(e) => return Err(BodyError::Transport(e, head(&first, &joined, &[]))),

@@ -69,7 +69,9 @@ pub enum Error {
     /// A non-2xx answer that is not an error body: an HTML page from a gateway, an empty
     /// body, truncated JSON, JSON without `Code`, a body over the client's
     /// `max_response_body`, or the body of a 429, 500, 502, 503 or 504 that the connection
-    /// broke off (the snippet of these two ends in `…`).
+    /// broke off or that was still incomplete when the attempt's time limit ran out (the
+    /// snippet of these three ends in `…`; the whole call's deadline is a
+    /// [`Timeout`](Error::Timeout) whatever the status).
     #[error(
         "unexpected HTTP {status} response{} (body: {snippet:?})",
         RequestIdSuffix(request_id.as_deref())

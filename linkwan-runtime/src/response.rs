@@ -149,6 +149,12 @@ pub(crate) fn cut_short(status: StatusCode, headers: &HeaderMap, head: &[u8]) ->
     partial(status, headers, head, "cut short")
 }
 
+/// The error for a non-2xx answer whose body was still incomplete when the attempt's
+/// time ran out: the status, and the start of the body read by then, ending in `…`.
+pub(crate) fn stalled(status: StatusCode, headers: &HeaderMap, head: &[u8]) -> Error {
+    partial(status, headers, head, "stalled")
+}
+
 /// [`oversized`] and [`cut_short`]: `why` says what happened to the rest of the body.
 fn partial(status: StatusCode, headers: &HeaderMap, head: &[u8], why: &str) -> Error {
     let snippet = match content_encoding(headers) {

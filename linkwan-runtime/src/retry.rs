@@ -19,7 +19,7 @@
 //! | HTTP 500, 502 and 504 without a permanent code (a gateway or the service failed) | yes, unless [`with_non_idempotent_5xx_retries(false)`](RetryPolicy::with_non_idempotent_5xx_retries) limits them to idempotent actions |
 //! | connection failures (refused, reset or timed out while connecting: nothing was sent) | yes |
 //! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
-//! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions (an answer broken off after a 429 or 5xx status line is retried as that status) |
+//! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions (an answer broken off after a 429 or 5xx status line, or whose body is still incomplete when the attempt's time runs out, is retried as that status) |
 //! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized 2xx bodies | never |
 //! | a TLS handshake refused: a certificate that does not verify, no version or cipher in common, a handshake or certificate alert from the server | never (a connection closed mid-handshake is an ordinary connection failure) |
 //!

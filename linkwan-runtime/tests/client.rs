@@ -504,6 +504,68 @@ async fn stalled_server_honours_the_deadline() {
 }
 
 #[tokio::test]
+async fn an_error_status_whose_body_stalls_is_reported_as_that_status() {
+    // The status line and the start of an error body, then nothing more.
+    let server = serve(REJECT, |req| match req.param("OrderId") {
+        Some("400") => MockResponse::stall_body(
+            400,
+            "application/json",
+            r#"{"Code":"IllegalOrderStateTransition""#,
+        ),
+        _ => MockResponse::stall_body(503, "application/json", r#"{"Code":"ServiceUnavailable""#),
+    })
+    .await;
+    let client = builder(server.endpoint(), creds())
+        .retry_policy(fast_retries().with_max_attempts(3))
+        .attempt_timeout(Duration::from_millis(150))
+        .build()
+        .unwrap();
+
+    // A 503 turned the request away: when the attempt's time runs out it ends as that
+    // status, with the start of its body, and is retried as a 503 is (even for an action
+    // that is not idempotent). It used to be an attempt timeout, tried once.
+    let err = client.call(&reject("503")).await.unwrap_err();
+    match &err {
+        Error::UnexpectedResponse {
+            status: 503,
+            snippet,
+            ..
+        } => assert_eq!(snippet, r#"{"Code":"ServiceUnavailable"…"#),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.requests().len(), 3);
+    assert_no_secrets("stalled 503", &err);
+
+    // A 400's body may hold a permanent code: it stays a timeout, and is not retried.
+    server.clear_requests();
+    let err = client.call(&reject("400")).await.unwrap_err();
+    assert_eq!(
+        attempt_timed_out(&err),
+        Some(Duration::from_millis(150)),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+
+    // The whole call's deadline stays a timeout, whatever the status.
+    let client = builder(server.endpoint(), creds())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    server.clear_requests();
+    let err = client.call(&reject("503")).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                kind: TimeoutKind::Deadline,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused() {
     let server = serve(REJECT, |req| {
         MockResponse::huge(200, 64 << 20, req.param("OrderId") == Some("declared"))
