@@ -47,8 +47,11 @@ OUTPUT:
         {\"RequestId\": \"89EF6CAA-958F-F32C-BE45-FE003C6DE097\", \"Success\": true}
     Failure: exit 1; one line on stderr (after the emulator's note, when it runs)
     naming the error code, message and RequestId (for a service error) or what went
-    wrong (transport, timeout, bad response).
-    Bad command-line arguments: exit 2 and one line on stderr saying what is wrong.
+    wrong (transport, timeout, bad response, a setting the client refuses such as an
+    --endpoint that is not an http(s):// URL, or missing credentials).
+    Arguments that cannot be parsed (an unknown option, a missing value, a --timeout
+    that is not a number of seconds above 0): exit 2 and one line on stderr saying
+    what is wrong.
 ";
 
 #[derive(Debug, Default)]

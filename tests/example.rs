@@ -404,3 +404,30 @@ fn a_region_that_is_no_region_id_is_named() {
         );
     }
 }
+
+/// An `--endpoint` the client refuses (not `http(s)://`, or with a query) is a failure
+/// like any other the client reports (exit 1, one line naming it), as `--help` says;
+/// nothing is sent.
+#[test]
+fn an_endpoint_the_client_refuses_is_named() {
+    let creds = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "id"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "secret"),
+    ];
+    for (endpoint, named) in [
+        (
+            "ftp://127.0.0.1:9",
+            "the scheme must be https:// or http://",
+        ),
+        ("http://127.0.0.1:9/?a=b", "it must not have a query"),
+        ("127.0.0.1:9", "invalid endpoint"),
+    ] {
+        let run = run(&["--endpoint", endpoint], &creds);
+        let line = single_error_line(&run);
+        assert!(
+            line.starts_with("error: configuration error: invalid endpoint")
+                && line.contains(named),
+            "{endpoint}: {line}"
+        );
+    }
+}

@@ -1219,6 +1219,28 @@ mod tests {
         }
     }
 
+    /// The defaults the module docs, the builder's docs and the README state: connect
+    /// 5 s, attempt 10 s, no whole-call deadline, 4 MiB of response body, the default
+    /// retry policy.
+    #[test]
+    fn a_client_without_settings_has_the_documented_defaults() {
+        assert_eq!(DEFAULT_CONNECT_TIMEOUT, Duration::from_secs(5));
+        assert_eq!(DEFAULT_ATTEMPT_TIMEOUT, Duration::from_secs(10));
+        assert_eq!(DEFAULT_MAX_RESPONSE_BODY, 4 * 1024 * 1024);
+        let client = Client::builder()
+            .endpoint("http://127.0.0.1:9")
+            .credentials(creds())
+            .build()
+            .unwrap();
+        let inner = &*client.inner;
+        assert_eq!(inner.connect_timeout, Duration::from_secs(5));
+        assert_eq!(inner.attempt_timeout, Duration::from_secs(10));
+        assert_eq!(inner.timeout, None);
+        assert_eq!(inner.max_response_body, 4 * 1024 * 1024);
+        assert_eq!(client.retry_policy(), &RetryPolicy::default());
+        assert_eq!(client.region_id(), None);
+    }
+
     #[test]
     fn zero_time_limits_are_refused() {
         let builder = || {

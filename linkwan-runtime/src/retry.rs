@@ -14,11 +14,11 @@
 //! | failure | retried |
 //! |---|---|
 //! | `Throttling`, `Throttling.User`, `Throttling.Api`, any `Throttling.*`, `ServiceUnavailable` | yes |
-//! | a response with `x-acs-retry-after: <ms>` (not a permanent code) | yes, after that delay (clamped to `max_backoff`) |
-//! | HTTP 429 and 503 without a permanent code (turned away before processing) | yes |
-//! | HTTP 500, 502 and 504 without a permanent code (a gateway or the service failed) | yes, unless [`with_non_idempotent_5xx_retries(false)`](RetryPolicy::with_non_idempotent_5xx_retries) limits them to idempotent actions |
+//! | an error answer with `x-acs-retry-after: <ms>` (not a permanent code; `InternalError`/`UnknownError` as below) | yes, after that delay (clamped to `max_backoff`) |
+//! | HTTP 429 and 503 (turned away before processing), unless the body's code is a permanent one or `InternalError`/`UnknownError` | yes |
+//! | HTTP 500, 502 and 504 (a gateway or the service failed), with the same exceptions | yes, unless [`with_non_idempotent_5xx_retries(false)`](RetryPolicy::with_non_idempotent_5xx_retries) limits them to idempotent actions |
 //! | connection failures (refused, reset or timed out while connecting: nothing was sent) | yes |
-//! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400) | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
+//! | `InternalError`, `UnknownError` (LinkWAN sends `InternalError` as HTTP 400), whatever the status and `x-acs-retry-after` | only for [`IDEMPOTENT`](crate::RpcRequest::IDEMPOTENT) actions |
 //! | attempt (read) timeouts, connections lost after the request was sent | only for idempotent actions (an answer broken off after a 429 or 5xx status line, or whose body is still incomplete when the attempt's time runs out, is retried as that status) |
 //! | `IllegalOrderStateTransition`, `SignatureDoesNotMatch`, `Forbidden*`, `NonExistent`, `InvalidAccessKeyId.*`, any other 4xx, undecodable 2xx bodies, oversized 2xx bodies | never |
 //! | a TLS handshake refused: a certificate that does not verify, no version or cipher in common, a handshake or certificate alert from the server | never (a connection closed mid-handshake is an ordinary connection failure) |
@@ -38,9 +38,10 @@
 //! timeouts, connections lost after sending) are repeated only for idempotent actions,
 //! so a retry cannot turn such a success into `IllegalOrderStateTransition`.
 //!
-//! HTTP 500, 502 and 504 without a code of the service's own are retried for every
-//! action, as the AWS SDKs' standard retry mode retries 500, 502, 503 and 504: they are
-//! taken for transient failures of a gateway or a service instance. They do not prove that
+//! HTTP 500, 502 and 504 (whose body holds no permanent code, nor `InternalError` or
+//! `UnknownError`) are retried for every action, as the AWS SDKs' standard retry mode
+//! retries 500, 502, 503 and 504: they are taken for transient failures of a gateway or a
+//! service instance. They do not prove that
 //! the action did not run, though: a gateway's 504 may follow a request the service went
 //! on to process. Callers for whom repeating a non-idempotent action is worse than
 //! reporting the failure turn that off with
@@ -132,8 +133,10 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets whether HTTP 500, 502 and 504 (without a permanent code) are retried for
-    /// actions that are not [idempotent](crate::RpcRequest::IDEMPOTENT) (default: yes).
+    /// Sets whether HTTP 500, 502 and 504 are retried for actions that are not
+    /// [idempotent](crate::RpcRequest::IDEMPOTENT) (default: yes). Either way a body with
+    /// a permanent code is never retried, and one with `InternalError` or `UnknownError`
+    /// only for idempotent actions.
     /// With `false`, such a failure of a non-idempotent action is reported instead: the
     /// gateway may have given up on a request the service went on to process, and
     /// repeating it could apply it twice. Idempotent actions are retried either way.
@@ -363,6 +366,21 @@ mod tests {
 
     fn service(status: u16, code: &str) -> Error {
         Error::Service(ServiceError::new(status, code, "m"))
+    }
+
+    /// The defaults the module docs, the README and `Default`'s docs state.
+    #[test]
+    fn the_default_policy_is_the_documented_one() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.max_attempts(), 3);
+        assert_eq!(p.base_backoff(), Duration::from_millis(100));
+        assert_eq!(p.throttling_base_backoff(), Duration::from_millis(500));
+        assert_eq!(p.max_backoff(), Duration::from_secs(5));
+        assert!(p.non_idempotent_5xx_retries());
+        assert_eq!(RetryPolicy::new(), p);
+        let off = RetryPolicy::disabled();
+        assert_eq!(off.max_attempts(), 1);
+        assert_eq!(off, p.clone().with_max_attempts(1));
     }
 
     #[test]

@@ -663,3 +663,67 @@ async fn debug_of_a_recorded_request_hides_secret_headers() {
         "{shown}"
     );
 }
+
+/// A request signed correctly but declaring another signature scheme (`SignatureMethod`
+/// not `HMAC-SHA1`, or `SignatureVersion` not `1.0`) is answered `IncompleteSignature`
+/// (400), as the module docs' table says.
+#[tokio::test]
+async fn another_signature_method_or_version_is_an_incomplete_signature() {
+    let server = server().await;
+    let ts = timestamp(0);
+    for (method, version, expected) in [
+        ("HMAC-SHA256", "1.0", (400, "IncompleteSignature")),
+        ("HMAC-SHA1", "2.0", (400, "IncompleteSignature")),
+        ("HMAC-SHA1", "1.0", (200, "")),
+    ] {
+        let nonce = format!("{:032x}", fastrand::u128(..));
+        let mut params: Vec<(&str, &str)> = vec![
+            ("Action", REJECT),
+            ("Version", "2018-12-30"),
+            ("AccessKeyId", ID),
+            ("SignatureMethod", method),
+            ("SignatureVersion", version),
+            ("SignatureNonce", &nonce),
+            ("Timestamp", &ts),
+            ("Format", "JSON"),
+            ("OrderId", "1"),
+        ];
+        let body = sign_v1("POST", &mut params, SECRET).into_query();
+        let (status, answer) = send_raw(
+            &server,
+            "POST",
+            "/",
+            Some("application/x-www-form-urlencoded"),
+            &body,
+        )
+        .await;
+        let code = if status == 200 {
+            String::new()
+        } else {
+            code(&answer)
+        };
+        assert_eq!(
+            (status, code.as_str()),
+            expected,
+            "{method} {version}: {answer}"
+        );
+    }
+}
+
+/// With `record_requests(false)`, `requests()` stays empty while `request_count()` still
+/// counts every request.
+#[tokio::test]
+async fn a_server_that_does_not_record_still_counts() {
+    let server = mock(creds())
+        .record_requests(false)
+        .handler(REJECT, |_req| MockResponse::ok(json!({ "Success": true })))
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(Call::new(vec![("OrderId", "1")]).send(&server).await.0, 200);
+    let mut wrong = Call::new(vec![]);
+    wrong.secret = "not-the-secret";
+    assert_eq!(wrong.error(&server).await.1, "SignatureDoesNotMatch");
+    assert_eq!(server.request_count(), 2);
+    assert!(server.requests().is_empty());
+}
